@@ -1,0 +1,62 @@
+/**
+ * `npm run plan -- --stack <name> [--out <dir>] [--config key=value ...]`: everything a deployment of
+ * the stack would contain, without a cloud account. Prints plan.md and writes the plan's files (default:
+ * out/<stack>/). `--config` overrides a stack setting for this plan only, like `pulumi preview -c`
+ * (lists as JSON: `--config 'stakepool:adminCidrs=["203.0.113.7/32"]'`).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigurationError } from "../components/config/problems";
+import { buildPlan } from "./plan/build-plan";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: npm run plan -- --stack <preview|preprod|mainnet|...> [--out <dir>] [--config <key>=<value> ...]\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: { stack?: string; out?: string; config?: string[] };
+  try {
+    ({ values } = parseArgs({
+      options: { stack: { type: "string" }, out: { type: "string" }, config: { type: "string", short: "c", multiple: true } },
+      strict: true,
+    }));
+  } catch (error) {
+    usage(error instanceof Error ? error.message : String(error));
+  }
+  if (!values.stack) usage("--stack is required");
+  const out = path.resolve(values.out ?? path.join(ROOT, "out", values.stack));
+
+  const overrides: Record<string, string> = {};
+  for (const pair of values.config ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0) usage(`--config takes key=value (got ${JSON.stringify(pair)})`);
+    overrides[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const plan = await buildPlan(ROOT, values.stack, overrides);
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const [file, content] of plan.files) {
+    const target = path.join(out, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  process.stdout.write(plan.files.get("plan.md") ?? "");
+  process.stdout.write(`\nWrote ${plan.files.size} files to ${path.relative(process.cwd(), out) || "."}/\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (pulumi.RunError.isInstance(error)) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`The plan failed unexpectedly (a bug in the kit, not in your stack):\n${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(3);
+});

@@ -1,0 +1,57 @@
+/**
+ * Deterministic Pulumi mocks for the plan. Whatever the cloud would assign (ids, public addresses,
+ * generated names) becomes a placeholder that says so: `<publicIp of pool-relay-1>`. Unexpected
+ * provider calls fail the run instead of returning something plausible.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export function placeholder(property: string, of: string): string {
+  return `<${property} of ${of}>`;
+}
+
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === "string" && /^<[^<>]+ of [^<>]+>$/.test(value);
+}
+
+type State = Record<string, unknown>;
+
+/** Values the cloud computes, per resource type, beyond echoing the inputs. */
+const COMPUTED: Readonly<Record<string, (name: string, inputs: State) => State>> = {
+  "aws:ec2/instance:Instance": (name, inputs) => ({
+    arn: placeholder("arn", name),
+    publicIp: inputs.associatePublicIpAddress ? placeholder("publicIp", name) : "",
+    privateIp: inputs.privateIp,
+  }),
+  "aws:ec2/eip:Eip": (name) => ({
+    allocationId: placeholder("allocationId", name),
+    publicIp: placeholder("publicIp", name),
+  }),
+  "aws:ec2/keyPair:KeyPair": (name, inputs) => ({
+    keyName: inputs.keyName ?? placeholder("keyName", name),
+  }),
+};
+
+/** Provider functions the program may call, and what the plan answers. */
+const CALLS: Readonly<Record<string, (inputs: State) => State>> = {
+  "aws:ec2/getAmi:getAmi": (inputs) => ({
+    ...inputs,
+    id: placeholder("id", "the newest Ubuntu 24.04 amd64 AMI"),
+    architecture: "x86_64",
+  }),
+};
+
+export const planMocks: pulumi.runtime.Mocks = {
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = args.inputs as State;
+    const computed = COMPUTED[args.type]?.(args.name, inputs) ?? {};
+    return {
+      id: args.custom === false ? undefined : placeholder("id", args.name),
+      state: { ...inputs, ...computed },
+    };
+  },
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    const handler = CALLS[args.token];
+    if (!handler) throw new Error(`the plan has no mock for the provider call ${args.token}; add one to cli/plan/mocks.ts`);
+    return handler(args.inputs as State);
+  },
+};

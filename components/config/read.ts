@@ -1,0 +1,166 @@
+/**
+ * Turns raw Pulumi config (every value a string, lists as JSON) into typed settings, collecting a
+ * problem for every value that is missing, of the wrong type, out of range, or unknown.
+ */
+import { Findings } from "./problems";
+import { fullKey, PROJECT, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings";
+
+/** Config as the Pulumi runtime holds it: `namespace:key` to string. */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys whose value was stored encrypted (`pulumi config set --secret`). */
+  readonly secretKeys: ReadonlySet<string>;
+}
+
+export interface ReadResult {
+  /** Present when every setting could be read. */
+  readonly settings: Settings | undefined;
+  /**
+   * Every setting that could be read, with defaults (or empty stand-ins) in place of the ones that
+   * could not; present when the network is known. Lets the later checks report their problems in the
+   * same run.
+   */
+  readonly bestEffort: Settings | undefined;
+  readonly region: string | undefined;
+  readonly findings: Findings;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+export function fixFor(key: SettingKey): string {
+  const s: SettingSpec = SETTINGS[key];
+  if (s.type === "array") return `pulumi config set --path '${fullKey(key)}[0]' ${s.example}`;
+  return `pulumi config set ${s.secret ? "--secret " : ""}${fullKey(key)} ${s.example}`;
+}
+
+function coerce(spec: SettingSpec, raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  switch (spec.type) {
+    case "string":
+      return { ok: true, value: raw };
+    case "integer":
+      if (!/^-?\d+$/.test(raw.trim())) return { ok: false, message: `must be a whole number (got ${JSON.stringify(raw)})` };
+      return { ok: true, value: Number(raw.trim()) };
+    case "boolean":
+      if (raw !== "true" && raw !== "false") return { ok: false, message: `must be true or false (got ${JSON.stringify(raw)})` };
+      return { ok: true, value: raw === "true" };
+    case "array": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return { ok: false, message: `must be a list (got ${JSON.stringify(raw)})` };
+      }
+      if (!Array.isArray(parsed)) return { ok: false, message: `must be a list (got ${JSON.stringify(raw)})` };
+      return { ok: true, value: parsed };
+    }
+  }
+}
+
+function readOne(key: SettingKey, raw: RawConfig, findings: Findings): { ok: boolean; value?: unknown } {
+  const spec: SettingSpec = SETTINGS[key];
+  const name = fullKey(key);
+  const text = raw.values[name];
+  let value: unknown;
+  if (text === undefined) {
+    if (spec.default === undefined) {
+      findings.problem(name, "is required but not set", fixFor(key));
+      return { ok: false };
+    }
+    value = spec.default;
+  } else {
+    const coerced = coerce(spec, text);
+    if (!coerced.ok) {
+      findings.problem(name, coerced.message, fixFor(key));
+      return { ok: false };
+    }
+    value = coerced.value;
+  }
+  const parsed = spec.schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (item ${issue.path.join(".")})` : "";
+    findings.problem(name, `${issue?.message ?? "is not valid"}${where}`, fixFor(key));
+    return { ok: false };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt setting names. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function closestSetting(key: string): SettingKey | undefined {
+  let best: { key: SettingKey; d: number } | undefined;
+  for (const candidate of Object.keys(SETTINGS) as SettingKey[]) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (!best || d < best.d) best = { key: candidate, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(best.key.length / 3)) ? best.key : undefined;
+}
+
+export function readSettings(raw: RawConfig): ReadResult {
+  const findings = new Findings();
+
+  for (const name of Object.keys(raw.values).sort()) {
+    if (!name.startsWith(`${PROJECT}:`)) continue;
+    const key = name.slice(PROJECT.length + 1);
+    if (key in SETTINGS) continue;
+    const guess = closestSetting(key);
+    findings.problem(
+      name,
+      "is not a setting of this kit",
+      guess
+        ? `did you mean ${fullKey(guess)}? Run: pulumi config rm ${name}`
+        : `remove it (pulumi config rm ${name}); the settings are listed in Pulumi.yaml`,
+    );
+  }
+
+  const values: Partial<Record<SettingKey, unknown>> = {};
+  let complete = true;
+  let usable = true;
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const result = readOne(key, raw, findings);
+    const spec: SettingSpec = SETTINGS[key];
+    if (result.ok) {
+      values[key] = result.value;
+    } else {
+      complete = false;
+      // Stand-ins let the later checks run; their findings on this setting are dropped as duplicates.
+      if (spec.default !== undefined) values[key] = spec.default;
+      else if (key === "network") usable = false;
+      else values[key] = spec.type === "array" ? [] : "";
+    }
+    if (spec.secret && raw.values[fullKey(key)] !== undefined && !raw.secretKeys.has(fullKey(key))) {
+      findings.problem(
+        fullKey(key),
+        "is stored as plain text in the stack file; it must be encrypted",
+        `pulumi config set --secret ${fullKey(key)} < file`,
+      );
+    }
+  }
+
+  const region = raw.values["aws:region"];
+  if (region === undefined || region === "") {
+    findings.problem("aws:region", "is required but not set", "pulumi config set aws:region us-east-1");
+  } else if (!REGION_PATTERN.test(region)) {
+    findings.problem("aws:region", `is not an AWS region name (got ${JSON.stringify(region)})`, "pulumi config set aws:region us-east-1");
+  }
+
+  return {
+    settings: complete ? (values as Settings) : undefined,
+    bestEffort: usable ? (values as Settings) : undefined,
+    region: region && REGION_PATTERN.test(region) ? region : undefined,
+    findings,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The host's user data: a #cloud-config document holding only what is constant for the server's life
+ * (a changed user data stops and starts the instance). Peers, keys and firewall lists are delivered
+ * separately over SSH.
+ */
+import * as yaml from "js-yaml";
+import type { HostSpec, PoolModel } from "../pool/model";
+
+/** The subset of cloud-config the kit writes; keys follow the cloud-init schema. */
+export interface CloudConfig {
+  readonly [key: string]: unknown;
+}
+
+export function hostname(model: PoolModel, host: HostSpec): string {
+  return `${model.stack}-${host.name}`;
+}
+
+/** Serialises deterministically: sorted keys, no anchors, no folded lines. */
+export function renderCloudConfig(config: CloudConfig): string {
+  return `#cloud-config\n${yaml.dump(config, { sortKeys: true, noRefs: true, lineWidth: -1 })}`;
+}
+
+export function baseCloudConfig(model: PoolModel, host: HostSpec): CloudConfig {
+  return {
+    hostname: hostname(model, host),
+    preserve_hostname: false,
+    timezone: "Etc/UTC",
+    package_update: true,
+    package_upgrade: true,
+  };
+}

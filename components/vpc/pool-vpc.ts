@@ -1,0 +1,57 @@
+/** The pool's dedicated VPC: one public subnet per zone, an internet gateway and a default route. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PoolModel } from "../pool/model";
+import { poolTags } from "../pool/tags";
+
+export interface PoolVpcArgs {
+  readonly model: PoolModel;
+}
+
+export class PoolVpc extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  /** Subnet id per availability zone. */
+  readonly subnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: PoolVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stakepool:vpc:PoolVpc", name, {}, opts);
+    const { model } = args;
+    const parent = { parent: this };
+
+    const vpc = new aws.ec2.Vpc(name, {
+      cidrBlock: model.vpcCidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: poolTags(model, "vpc"),
+    }, parent);
+    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: poolTags(model, "igw") }, parent);
+    const routes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: poolTags(model, "public") }, parent);
+    new aws.ec2.Route(`${name}-public-default`, {
+      routeTableId: routes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: gateway.id,
+    }, parent);
+
+    const subnetIds: Record<string, pulumi.Output<string>> = {};
+    for (const subnet of model.subnets) {
+      // Keyed by zone, not by position, so adding a zone never renames an existing subnet.
+      const resource = new aws.ec2.Subnet(`${name}-${subnet.availabilityZone}`, {
+        vpcId: vpc.id,
+        cidrBlock: subnet.cidr,
+        availabilityZone: subnet.availabilityZone,
+        // Public addresses are given explicitly per host (Elastic IPs for relays).
+        mapPublicIpOnLaunch: false,
+        tags: poolTags(model, subnet.availabilityZone),
+      }, parent);
+      new aws.ec2.RouteTableAssociation(`${name}-${subnet.availabilityZone}`, {
+        subnetId: resource.id,
+        routeTableId: routes.id,
+      }, parent);
+      subnetIds[subnet.availabilityZone] = resource.id;
+    }
+
+    this.vpcId = vpc.id;
+    this.subnetIds = subnetIds;
+    this.registerOutputs({ vpcId: this.vpcId });
+  }
+}

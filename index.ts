@@ -1,0 +1,29 @@
+/**
+ * The stake pool program: read the stack's config, check it completely, then create the pool.
+ * Operator mistakes stop the run before any resource is created, with every problem listed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { rawConfigFromRuntime } from "./components/config/pulumi-config";
+import { ConfigurationError, formatWarning } from "./components/config/problems";
+import { loadPool, type LoadedPool } from "./components/pool/load";
+import { StakePool } from "./components/pool/stake-pool";
+
+function load(): LoadedPool {
+  try {
+    return loadPool(rawConfigFromRuntime(), pulumi.getStack());
+  } catch (error) {
+    // A RunError is printed without a stack trace: the message says what to fix.
+    if (error instanceof ConfigurationError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const { model, warnings } = load();
+for (const warning of warnings) pulumi.log.warn(formatWarning(warning));
+
+const pool = new StakePool("pool", { model });
+
+/** Every host: name, role, zone, instance type, private and public address. */
+export const hosts = pool.hosts;
+/** The relays as `cardano-cli ... registration-certificate` arguments (never the core). */
+export const relayRegistration = pool.relayRegistration;

@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import path from "node:path";
+import * as yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { SETTINGS } from "../../components/config/settings";
+import { loadPool } from "../../components/pool/load";
+import { listStacks, readProject, readStackConfig } from "../../cli/plan/stack-file";
+import { ROOT } from "../helpers/plan";
+
+interface Declaration {
+  type: string;
+  description?: string;
+  default?: unknown;
+  secret?: boolean;
+  items?: { type: string };
+}
+
+const projectFile = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+  name: string;
+  stackConfigDir: string;
+  config: Record<string, Declaration>;
+};
+
+describe("Pulumi.yaml", () => {
+  it("is the stakepool project with its stacks in stacks/", () => {
+    expect(projectFile.name).toBe("stakepool");
+    expect(projectFile.stackConfigDir).toBe("stacks");
+  });
+
+  it("declares exactly the settings the program reads, with the same type, default and description", () => {
+    expect(Object.keys(projectFile.config).sort()).toEqual(Object.keys(SETTINGS).sort());
+    for (const [key, spec] of Object.entries(SETTINGS)) {
+      const declared = projectFile.config[key]!;
+      expect(declared.type, key).toBe(spec.type);
+      expect(declared.description, key).toBe(spec.description);
+      expect(declared.default, key).toEqual(spec.default);
+      expect(Boolean(declared.secret), key).toBe(Boolean("secret" in spec && spec.secret));
+      if (spec.type === "array") expect(declared.items, key).toEqual({ type: "string" });
+    }
+  });
+});
+
+describe("the committed stacks", () => {
+  const project = readProject(ROOT);
+
+  it("are preview, preprod and mainnet", () => {
+    expect(listStacks(project)).toEqual(expect.arrayContaining(["mainnet", "preprod", "preview"]));
+  });
+
+  for (const stack of ["preview", "preprod", "mainnet"]) {
+    it(`${stack} is a complete pool on its own network`, () => {
+      const { model, warnings } = loadPool(readStackConfig(project, stack), stack);
+      expect(model.network.name).toBe(stack);
+      expect(model.relays.length).toBeGreaterThanOrEqual(1);
+      expect(warnings).toEqual([]);
+      expect(model.protect).toBe(stack === "mainnet");
+    });
+  }
+});

@@ -1,0 +1,35 @@
+/** `npm run plan` as an operator runs it. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { planCli } from "../helpers/plan";
+
+describe("npm run plan", () => {
+  it("prints the plan and writes every file of the contract to --out", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const { code, stdout } = await planCli(["--stack", "preview", "--out", out]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("# Plan of stack `preview`");
+    for (const file of ["hosts.json", "resources.json", "plan.md", "hosts/core/cloud-init.yaml", "hosts/relay-2/cloud-init.yaml"]) {
+      expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(out, "plan.md"), "utf8")).toBe(stdout.slice(0, stdout.indexOf("\nWrote ")));
+  });
+
+  it("refuses an unknown stack, naming the ones that exist, and writes nothing", async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "x");
+    const { code, stderr } = await planCli(["--stack", "nosuch", "--out", out]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("stacks/Pulumi.nosuch.yaml: does not exist");
+    expect(stderr).toContain("mainnet, preprod, preview");
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("asks for --stack", async () => {
+    const { code, stderr } = await planCli([]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("usage: npm run plan -- --stack");
+  });
+});
