@@ -1,5 +1,6 @@
 /** `plan.md`: what a reviewer reads in a pull request. Deterministic: no dates, sorted everywhere. */
 import type { Warning } from "../../components/config/problems";
+import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
 import type { HostRole, PoolModel } from "../../components/pool/model";
@@ -75,6 +76,22 @@ function resourceCounts(resources: readonly CapturedResource[]): string[] {
   ];
 }
 
+function costSection(model: PoolModel): string[] {
+  const cost = estimateMonthlyCost(model);
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return [
+    ...table(
+      ["host", "instance", "volumes", "public IPv4", "total"],
+      [
+        ...cost.hosts.map((h) => [h.host, usd(h.instance), usd(h.volumes), usd(h.publicIpv4), usd(h.total)]),
+        ["**pool**", "", "", "", `**${usd(cost.total)}**`],
+      ],
+    ),
+    "",
+    ...cost.notes,
+  ];
+}
+
 export function renderPlanMarkdown(doc: PlanDocument): string {
   const { model } = doc;
   const lines: string[] = [
@@ -115,6 +132,10 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "```",
     ...doc.relayRegistration,
     "```",
+    "",
+    "## Estimated monthly cost",
+    "",
+    ...costSection(model),
     "",
     "## Resources",
     "",
