@@ -19,7 +19,7 @@ function load(): LoadedPool {
 }
 
 const { model, warnings } = load();
-for (const warning of warnings) pulumi.log.warn(formatWarning(warning));
+for (const warning of warnings) void pulumi.log.warn(formatWarning(warning));
 
 const pool = new StakePool("pool", { model });
 

@@ -54,7 +54,7 @@ main().catch((error: unknown) => {
     process.exit(1);
   }
   if (pulumi.RunError.isInstance(error)) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   process.stderr.write(`The plan failed unexpectedly (a bug in the kit, not in your stack):\n${error instanceof Error ? error.stack : String(error)}\n`);

@@ -73,7 +73,7 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
     }))),
   );
   for (const host of model.hosts) {
-    for (const [file, content] of Object.entries(renderHostFiles(model, host))) {
+    for (const [file, content] of Object.entries(renderHostFiles(model, host)) as [string, string][]) {
       files.set(`hosts/${host.name}/${file}`, content);
     }
   }

@@ -107,7 +107,8 @@ function options(req: RegisterRequest): ResourceOptionsRecord {
  * which hooks `import` only, a dynamic import.
  */
 async function loadProgram(programPath: string): Promise<Record<string, unknown>> {
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only way to ask whether .ts has a require hook
+  // require.extensions is the only way to ask whether .ts has a require hook; require is the point here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (typeof require === "function" && require.extensions[".ts"]) return require(programPath) as Record<string, unknown>;
   return (await import(programPath)) as Record<string, unknown>;
 }

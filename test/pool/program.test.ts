@@ -78,7 +78,7 @@ describe("the preview pool's resource graph", () => {
   it("places each host at its static private address, and only the core without an Elastic IP", () => {
     const hosts = JSON.parse(plan.files.get("hosts.json")!) as Array<Record<string, unknown>>;
     for (const host of hosts) {
-      const instance = named("aws:ec2/instance:Instance", `pool-${host.name}`);
+      const instance = named("aws:ec2/instance:Instance", `pool-${String(host.name)}`);
       expect(instance.inputs.privateIp).toBe(host.privateIp);
       expect(instance.inputs.associatePublicIpAddress).toBe(host.role === "core");
     }
@@ -92,7 +92,7 @@ describe("the preview pool's resource graph", () => {
     const relayIps = (JSON.parse(plan.files.get("hosts.json")!) as Array<Record<string, string>>)
       .filter((h) => h.role === "relay")
       .map((h) => `${h.privateIp}/32`);
-    expect(coreRules.map((r) => `${r.inputs.fromPort}<-${r.inputs.cidrIpv4}`).sort()).toEqual(
+    expect(coreRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual(
       relayIps.flatMap((ip) => [`22<-${ip}`, `3001<-${ip}`]).sort(),
     );
     expect(coreRules.every((r) => r.inputs.fromPort === r.inputs.toPort && r.inputs.ipProtocol === "tcp")).toBe(true);
@@ -102,7 +102,7 @@ describe("the preview pool's resource graph", () => {
     const relayRules = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
       (r) => r.inputs.securityGroupId === "<id of pool-sg-relay>",
     );
-    expect(relayRules.map((r) => `${r.inputs.fromPort}<-${r.inputs.cidrIpv4}`).sort()).toEqual(["22<-203.0.113.7/32", "3001<-0.0.0.0/0"]);
+    expect(relayRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual(["22<-203.0.113.7/32", "3001<-0.0.0.0/0"]);
   });
 
   it("uses each host's security group and subnet", () => {
