@@ -2,6 +2,7 @@
  * The plan: the real program run under mocks with a stack's config, turned into the files that the
  * design's contract names. Returns the files (path to content) so that the CLI and tests share it.
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { RawConfig } from "../../components/config/read";
 import { loadPool } from "../../components/pool/load";
@@ -40,6 +41,13 @@ function byTree(resources: readonly CapturedResource[]): CapturedResource[] {
   return ordered;
 }
 
+/** A delivery's stdin is base64 of files the plan writes under hosts/: show its size and digest instead. */
+function readableInputs(r: CapturedResource): Record<string, unknown> {
+  if (r.type !== "command:remote:Command" || typeof r.inputs.stdin !== "string") return r.inputs;
+  const stdin = r.inputs.stdin;
+  return { ...r.inputs, stdin: `<${Buffer.byteLength(stdin)} bytes of delivered files, sha256 ${createHash("sha256").update(stdin).digest("hex")}>` };
+}
+
 export function assertUniqueNames(resources: readonly CapturedResource[]): void {
   const seen = new Set<string>();
   for (const r of resources) {
@@ -51,7 +59,8 @@ export function assertUniqueNames(resources: readonly CapturedResource[]): void 
 
 export async function buildPlanFromConfig(root: string, stack: string, project: string, config: RawConfig): Promise<Plan> {
   // The same pure function the program calls: it throws the same ConfigurationError before any resource.
-  const { model, warnings } = loadPool(config, stack);
+  const pool = loadPool(config, stack, { plan: true, baseDir: root });
+  const { model, warnings } = pool;
   const run = await runProgram({ programPath: path.join(root, "index.ts"), project, stack, config });
   assertUniqueNames(run.resources);
   const resources = byTree(run.resources);
@@ -73,7 +82,7 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
     }))),
   );
   for (const host of model.hosts) {
-    for (const [file, content] of Object.entries(renderHostFiles(model, host)) as [string, string][]) {
+    for (const [file, content] of Object.entries(renderHostFiles(pool, host)) as [string, string][]) {
       files.set(`hosts/${host.name}/${file}`, content);
     }
   }
@@ -85,10 +94,10 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       id: r.id ?? null,
       parent: r.parent ?? null,
       ...(Object.keys(r.options).length > 0 ? { options: r.options } : {}),
-      inputs: r.inputs,
+      inputs: readableInputs(r),
     }))),
   );
-  files.set("plan.md", renderPlanMarkdown({ model, hosts, relayRegistration, resources, warnings }));
+  files.set("plan.md", renderPlanMarkdown({ pool, model, hosts, relayRegistration, resources, warnings }));
   return { files, resources };
 }
 

@@ -3,6 +3,7 @@ import type { Warning } from "../../components/config/problems";
 import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
+import type { LoadedPool } from "../../components/pool/load";
 import type { HostRole, PoolModel } from "../../components/pool/model";
 import type { CapturedResource } from "./run-program";
 
@@ -18,6 +19,7 @@ export interface HostRow {
 }
 
 export interface PlanDocument {
+  readonly pool: LoadedPool;
   readonly model: PoolModel;
   readonly hosts: readonly HostRow[];
   readonly relayRegistration: readonly string[];
@@ -59,6 +61,29 @@ function reachability(model: PoolModel): string[] {
     "",
     "Every other inbound connection is refused. Outbound traffic is open.",
   ];
+}
+
+function peersSection(pool: LoadedPool): string[] {
+  const { model, peers } = pool;
+  const { relayPeers, snapshot, identity } = peers;
+  const listed = relayPeers.community.get(model.relays[0]!.name)?.length ?? 0;
+  const seed =
+    identity.source === "stack" ? `the stack's name and region (${identity.value})` : `\`${identity.source === "ticker" ? "metadata ticker" : "stakepool:peerSeed"}\` ${identity.value}`;
+  const lines = [
+    `The core talks only to its relays. Each relay keeps its core, its sibling relays and ${relayPeers.hotValency} community ` +
+      `peers hot, from ${listed} listed (the rest are spares the node promotes when one fails), drawn from ${snapshot.label}` +
+      `${snapshot.parsed.slot !== undefined ? ` (slot ${snapshot.parsed.slot})` : ""}, ${snapshot.parsed.pools.length} pools, seeded by ${seed}. ` +
+      `Bootstrap peers: ${model.network.bootstrapPeers.map((p) => p.address).join(", ")}; ledger peers after slot ${model.network.useLedgerAfterSlot}.`,
+    "",
+  ];
+  for (const relay of model.relays) {
+    const community = relayPeers.community.get(relay.name) ?? [];
+    lines.push(`<details><summary>${relay.name}: ${community.length} community peers</summary>`, "");
+    for (const peer of community) lines.push(`- ${peer.address}:${peer.port}`);
+    lines.push("", "</details>", "");
+  }
+  lines.push("Full files: `hosts/<host>/topology.json`.");
+  return lines;
 }
 
 function resourceCounts(resources: readonly CapturedResource[]): string[] {
@@ -126,6 +151,10 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "## Who can reach what",
     "",
     ...reachability(model),
+    "",
+    "## Peers",
+    "",
+    ...peersSection(doc.pool),
     "",
     "## Relays to register on chain",
     "",

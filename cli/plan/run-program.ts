@@ -4,6 +4,7 @@
  * how a deployment behaves (protect, ignoreChanges, deleteBeforeReplace, ...).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PLAN_ENV } from "../../components/config/mode";
 import type { RawConfig } from "../../components/config/read";
 import { planMocks } from "./mocks";
 
@@ -127,6 +128,7 @@ export interface RunOptions {
  * CLI) or once per test file (vitest isolates files).
  */
 export async function runProgram(run: RunOptions): Promise<ProgramRun> {
+  process.env[PLAN_ENV] = "1";
   await pulumi.runtime.setMocks(planMocks, run.project, run.stack, false);
   pulumi.runtime.setAllConfig({ ...run.config.values }, [...run.config.secretKeys]);
 

@@ -8,14 +8,17 @@ import { NETWORK_NAMES } from "../networks/networks";
 
 export const PROJECT = "stakepool";
 
-/** The types Pulumi project config can declare. */
-export type SettingType = "string" | "integer" | "boolean" | "array";
+/**
+ * The types Pulumi project config can declare, plus "object" (a YAML mapping in the stack file, which
+ * Pulumi passes as JSON but cannot declare in Pulumi.yaml).
+ */
+export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface SettingSpec<S extends z.ZodType = z.ZodType> {
   readonly type: SettingType;
   readonly description: string;
   /** Absent means required: Pulumi (and the plan) refuse to run without a value. */
-  readonly default?: string | number | boolean | readonly string[];
+  readonly default?: string | number | boolean | readonly string[] | Readonly<Record<string, never>>;
   /** Must be set with `pulumi config set --secret`. */
   readonly secret?: boolean;
   /** A value an operator could type, used in the fix of an error message. */
@@ -133,6 +136,136 @@ export const SETTINGS = {
     default: false,
     example: "true",
     schema: z.boolean(),
+  }),
+  relayConnectionLimit: spec({
+    type: "integer",
+    description:
+      "Concurrent connections one address may hold to a relay's node port (IPv6: per /64). 10 covers several " +
+      "relays behind one NAT address; the node itself accepts at most 512 in all.",
+    default: 10,
+    example: "10",
+    schema: z.number().int().min(1, { error: "must be at least 1" }).max(512, { error: "must be at most 512, the node's own limit" }),
+  }),
+  peerCount: spec({
+    type: "integer",
+    description: "Community peers per relay, chosen from the big-ledger peer snapshot (20 or more).",
+    default: 20,
+    example: "20",
+    schema: z.number().int().min(20, { error: "must be at least 20: a relay needs 20 or more other pools' relays" }).max(100, {
+      error: "must be at most 100",
+    }),
+  }),
+  peerSnapshotFile: spec({
+    type: "string",
+    description:
+      "A fresher big-ledger peer snapshot (output of `cardano-cli query ledger-peer-snapshot`), relative to the " +
+      "project. Empty: the official snapshot of the network shipped with the kit.",
+    default: "",
+    example: "peers/mainnet-snapshot.json",
+    schema: z.string(),
+  }),
+  extraPeers: spec({
+    type: "array",
+    description: 'Peers every relay keeps in addition to the chosen ones, as "host:port" ("[ipv6]:port").',
+    default: [],
+    example: "relay.friend.example:3001",
+    schema: z.array(z.string(), { error: "must be a list of host:port" }),
+  }),
+  peerSeed: spec({
+    type: "string",
+    description:
+      "Any text unique to your pool; it spreads your relays' choice of peers away from other pools'. " +
+      "Empty: your metadata ticker.",
+    default: "",
+    example: "MYPOOL",
+    schema: z.string(),
+  }),
+  kesSigningKey: spec({
+    type: "string",
+    description: "The core's KES signing key (kes.skey text envelope). Set it with --secret, from the file.",
+    default: "",
+    secret: true,
+    example: "< kes.skey",
+    schema: z.string(),
+  }),
+  vrfSigningKey: spec({
+    type: "string",
+    description: "The core's VRF signing key (vrf.skey text envelope). Set it with --secret, from the file.",
+    default: "",
+    secret: true,
+    example: "< vrf.skey",
+    schema: z.string(),
+  }),
+  operationalCertificate: spec({
+    type: "string",
+    description: "The core's operational certificate (node.cert text envelope), issued on the offline machine.",
+    default: "",
+    example: "< node.cert",
+    schema: z.string(),
+  }),
+  allowExpiredOpcert: spec({
+    type: "boolean",
+    description: "Deploy even with an expired operational certificate (recovery only: the core cannot forge with it).",
+    default: false,
+    example: "true",
+    schema: z.boolean(),
+  }),
+  alertEmail: spec({
+    type: "string",
+    description: "Email that gets reminders 14 and 3 days before the operational certificate expires. Empty: no reminders.",
+    default: "",
+    example: "ops@example.com",
+    schema: z.string().regex(/^(|[^\s@]+@[^\s@]+\.[^\s@]+)$/, { error: "must be an email address, or empty" }),
+  }),
+  metadata: spec({
+    type: "object",
+    description:
+      "Pool metadata: name, ticker, description, homepage, and optionally the CIP-6 keys extDataUrl, extSigUrl, extVkey.",
+    default: {},
+    example: "ticker MYPOOL",
+    schema: z.record(z.string(), z.unknown(), { error: "must be a mapping of metadata fields" }),
+  }),
+  hostMetadata: spec({
+    type: "boolean",
+    description: "Serve the metadata file from an S3 bucket the kit creates. Otherwise host it yourself at stakepool:metadataUrl.",
+    default: false,
+    example: "true",
+    schema: z.boolean(),
+  }),
+  metadataUrl: spec({
+    type: "string",
+    description: "Where the metadata file is served (at most 64 bytes). With hostMetadata, a custom domain in front of the bucket.",
+    default: "",
+    example: "https://pool.example.com/meta.json",
+    schema: z.string(),
+  }),
+  dnsZone: spec({
+    type: "string",
+    description: "A Route53 hosted zone (e.g. pool.example.com): each relay gets relay-<n>.<zone>, registered on chain by name.",
+    default: "",
+    example: "pool.example.com",
+    schema: z.string(),
+  }),
+  pledge: spec({
+    type: "string",
+    description: "Pledge in lovelace for the registration command. Empty: a placeholder.",
+    default: "",
+    example: "100000000000",
+    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+  }),
+  cost: spec({
+    type: "string",
+    description: "Fixed cost per epoch in lovelace for the registration command. Empty: a placeholder.",
+    default: "",
+    example: "170000000",
+    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+  }),
+  margin: spec({
+    type: "string",
+    description: "Margin, a fraction between 0 and 1, for the registration command. Empty: a placeholder.",
+    default: "",
+    example: "0.01",
+    schema: z.string().regex(/^(|0(\.\d+)?|1(\.0+)?)$/, { error: "must be a fraction between 0 and 1, like 0.01" }),
   }),
 } as const;
 

@@ -32,6 +32,8 @@ export class Host extends pulumi.ComponentResource {
   /** The relay's Elastic IP, or the core's outbound-only public address. */
   readonly publicIp: pulumi.Output<string>;
   readonly privateIp: string;
+  /** What must exist before the host can be reached over SSH at its address. */
+  readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:host:Host", name, {}, opts);
@@ -82,7 +84,7 @@ export class Host extends pulumi.ComponentResource {
       ignoreChanges: model.ami === undefined ? ["ami", "keyName"] : ["keyName"],
     });
 
-    new aws.ec2.VolumeAttachment(`${name}-data`, {
+    const attachment = new aws.ec2.VolumeAttachment(`${name}-data`, {
       deviceName: DATA_DEVICE_NAME,
       volumeId: this.dataVolume.id,
       instanceId: this.instance.id,
@@ -95,10 +97,12 @@ export class Host extends pulumi.ComponentResource {
         domain: "vpc",
         tags: poolTags(model, `${host.name}-eip`, { "stakepool:host": host.name }),
       }, { ...parent, protect: model.protect });
-      new aws.ec2.EipAssociation(name, { allocationId: eip.allocationId, instanceId: this.instance.id }, parent);
+      const association = new aws.ec2.EipAssociation(name, { allocationId: eip.allocationId, instanceId: this.instance.id }, parent);
       this.publicIp = eip.publicIp;
+      this.ready = [this.instance, attachment, association];
     } else {
       this.publicIp = this.instance.publicIp;
+      this.ready = [this.instance, attachment];
     }
     this.privateIp = host.privateIp;
     this.registerOutputs({ publicIp: this.publicIp, privateIp: this.privateIp });

@@ -1,17 +1,29 @@
 /**
- * Every file the kit puts on a host, rendered from the model by pure functions. The Pulumi components
- * deploy exactly these bytes and the plan writes them to `hosts/<host>/` for review.
+ * Every file the kit puts on a host, rendered from the loaded pool by pure functions. The Pulumi
+ * components deploy exactly these bytes and the plan writes them to `hosts/<host>/` for review.
  */
-import { baseCloudConfig, renderCloudConfig } from "../host/cloud-init";
-import type { HostSpec, PoolModel } from "./model";
+import { renderNftables } from "../firewall/nftables";
+import { baseCloudConfig, mergeCloudConfigs, renderCloudConfig } from "../host/cloud-init";
+import { hardeningCloudConfig } from "../host/hardening";
+import type { LoadedPool } from "./load";
+import type { HostSpec } from "./model";
 
 export interface HostFiles {
   /** User data: constant for the server's life. */
   readonly "cloud-init.yaml": string;
+  /** Delivered over SSH; the node re-reads it on SIGHUP. */
+  readonly "topology.json": string;
+  /** The host firewall, delivered over SSH and applied atomically with `nft -f`. */
+  readonly "nftables.conf": string;
 }
 
-export function renderHostFiles(model: PoolModel, host: HostSpec): HostFiles {
+export function renderHostFiles(pool: LoadedPool, host: HostSpec): HostFiles {
+  const topology = pool.peers.topologies.get(host.name);
+  if (topology === undefined) throw new Error(`no topology was rendered for ${host.name}`);
+  const { model } = pool;
   return {
-    "cloud-init.yaml": renderCloudConfig(baseCloudConfig(model, host)),
+    "cloud-init.yaml": renderCloudConfig(mergeCloudConfigs(baseCloudConfig(model, host), hardeningCloudConfig(model, host))),
+    "topology.json": topology,
+    "nftables.conf": renderNftables(model, host, { relayConnectionLimit: model.relayConnectionLimit }),
   };
 }

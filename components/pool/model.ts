@@ -44,6 +44,8 @@ export interface PoolModel {
   readonly ami: string | undefined;
   /** Mainnet: the chain-data volumes and Elastic IPs are protected from deletion. */
   readonly protect: boolean;
+  /** Concurrent connections one source may hold to a relay's node port (host firewall). */
+  readonly relayConnectionLimit: number;
 }
 
 export interface ModelInput {
@@ -134,6 +136,7 @@ export function buildPoolModel({ settings, region, stack }: ModelInput): ModelRe
       sshPublicKey: ssh.key,
       ami: settings.ami === "" ? undefined : settings.ami,
       protect: network.name === "mainnet",
+      relayConnectionLimit: settings.relayConnectionLimit,
     },
     findings,
   };

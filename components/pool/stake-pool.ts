@@ -8,14 +8,18 @@ import { SecurityGroups } from "../firewall/security-groups";
 import { firewallPolicy } from "../firewall/policy";
 import { Host } from "../host/host";
 import { ubuntuAmiFilter } from "../host/ami";
+import { deliver } from "../delivery/deliver";
 import { PoolVpc } from "../vpc/pool-vpc";
-import type { HostRole, PoolModel } from "./model";
+import { hostDeliveries } from "./deliveries";
+import type { LoadedPool } from "./load";
+import type { HostRole } from "./model";
 import { renderHostFiles } from "./host-files";
 import { poolTags } from "./tags";
 import { relayRegistrationArgs } from "./registration";
 
 export interface StakePoolArgs {
-  readonly model: PoolModel;
+  /** The checked pool and everything its hosts receive (loadPool). */
+  readonly pool: LoadedPool;
 }
 
 export interface HostOutput {
@@ -36,7 +40,8 @@ export class StakePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: StakePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:index:StakePool", name, {}, opts);
-    const { model } = args;
+    const { pool } = args;
+    const { model } = pool;
     const parent = { parent: this };
 
     const vpc = new PoolVpc(`${name}-vpc`, { model }, parent);
@@ -45,7 +50,7 @@ export class StakePool extends pulumi.ComponentResource {
     const ami = model.ami ?? aws.ec2.getAmiOutput(ubuntuAmiFilter(), parent).id;
 
     const hosts = model.hosts.map((host) => {
-      const files = renderHostFiles(model, host);
+      const files = renderHostFiles(pool, host);
       const resource = new Host(`${name}-${host.name}`, {
         model,
         host,
@@ -55,8 +60,20 @@ export class StakePool extends pulumi.ComponentResource {
         ami,
         userData: files["cloud-init.yaml"],
       }, parent);
-      return { host, resource };
+      return { host, resource, files };
     });
+
+    // Lifetime files go over SSH: relays at their Elastic IP, the core through the first relay.
+    const relays = hosts.filter(({ host }) => host.role === "relay");
+    const jump = relays[0]!;
+    for (const { host, resource, files } of hosts) {
+      const connection =
+        host.role === "relay" ? { host: resource.publicIp } : { host: host.privateIp, proxyHost: jump.resource.publicIp };
+      const ready = host.role === "relay" ? resource.ready : [...resource.ready, ...jump.resource.ready];
+      for (const { kind, delivery, secret } of hostDeliveries(pool, host, files)) {
+        deliver(`${name}-${host.name}-${kind}`, { connection, delivery, secret }, { parent: resource, dependsOn: ready });
+      }
+    }
 
     this.hosts = hosts.map(({ host, resource }) => ({
       name: host.name,

@@ -82,4 +82,24 @@ describe("reading stack settings", () => {
     expect(result.bestEffort?.vpcCidr).toBe("10.9.0.0/16");
     expect(result.bestEffort?.relays).toBe(2);
   });
+
+  it("refuses a signing key stored as plain text under pulumi up, and only warns under the plan", () => {
+    const plain = rawConfig("preview", { kesSigningKey: '{"type":"KesSigningKey_ed25519_kes_2^6"}' });
+    const strict = readSettings(plain);
+    expect(strict.findings.problems.map((p) => p.setting)).toEqual(["stakepool:kesSigningKey"]);
+    expect(strict.findings.problems[0]!.fix).toBe("pulumi config set --secret stakepool:kesSigningKey < kes.skey");
+    const plan = readSettings(plain, { plan: true });
+    expect(plan.findings.problems).toEqual([]);
+    expect(plan.findings.warnings.map((w) => w.setting)).toEqual(["stakepool:kesSigningKey"]);
+    const encrypted = { values: plain.values, secretKeys: new Set(["stakepool:kesSigningKey"]) };
+    expect(readSettings(encrypted).findings.problems).toEqual([]);
+    expect(readSettings(rawConfig("preview", { kesSigningKey: "" })).findings.problems).toEqual([]);
+  });
+
+  it("reads the metadata mapping, and refuses anything else in its place", () => {
+    expect(readSettings(rawConfig("preview", { metadata: JSON.stringify({ ticker: "ABC" }) })).settings?.metadata).toEqual({ ticker: "ABC" });
+    const [problem] = problemsOf(rawConfig("preview", { metadata: "ABC" }));
+    expect(problem?.setting).toBe("stakepool:metadata");
+    expect(problem?.fix).toBe("pulumi config set --path 'stakepool:metadata.ticker' MYPOOL");
+  });
 });

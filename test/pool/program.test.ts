@@ -114,10 +114,44 @@ describe("the preview pool's resource graph", () => {
   });
 });
 
+describe("what reaches the hosts after boot", () => {
+  it("delivers each host's topology and firewall over SSH, as commands under the host, never as user data", () => {
+    const commands = byType("command:remote:Command");
+    expect(commands.map((c) => c.name).sort()).toEqual(
+      ["core", "relay-1", "relay-2"].flatMap((h) => [`pool-${h}-firewall`, `pool-${h}-topology`]).sort(),
+    );
+    for (const c of commands) {
+      const host = c.name.replace(/^pool-|-(firewall|topology)$/g, "");
+      expect(c.parent).toBe(`stakepool:host:Host::pool-${host}`);
+      expect(String(c.inputs.create)).toMatch(/^# stakepool delivery [0-9a-f]{64}\n/);
+      expect(c.inputs.connection).toBe("[secret]"); // the SDK treats connections as secret
+    }
+    for (const host of ["core", "relay-1", "relay-2"]) {
+      const userData = String(named("aws:ec2/instance:Instance", `pool-${host}`).inputs.userData);
+      expect(userData).not.toContain("localRoots");
+      expect(userData).not.toContain("table inet stakepool");
+    }
+  });
+
+  it("gives the core a topology of its relays only, and each relay its peers", () => {
+    const core = JSON.parse(plan.files.get("hosts/core/topology.json")!) as { localRoots: Array<{ accessPoints: Array<{ address: string }> }> };
+    expect(core.localRoots.flatMap((g) => g.accessPoints.map((a) => a.address))).toEqual(["10.30.0.11", "10.30.1.12"]);
+    const relay = JSON.parse(plan.files.get("hosts/relay-1/topology.json")!) as { localRoots: Array<{ accessPoints: unknown[] }> };
+    expect(relay.localRoots.reduce((n, g) => n + g.accessPoints.length, 0)).toBeGreaterThanOrEqual(22);
+  });
+});
+
 describe("the plan's files", () => {
   it("follow the contract: hosts.json, resources.json, plan.md and the files of every host", () => {
     const names = [...plan.files.keys()].sort();
-    expect(names).toEqual(expect.arrayContaining(["hosts.json", "plan.md", "resources.json", "hosts/core/cloud-init.yaml"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "hosts.json",
+        "plan.md",
+        "resources.json",
+        ...["core", "relay-1", "relay-2"].flatMap((h) => ["cloud-init.yaml", "topology.json", "nftables.conf"].map((f) => `hosts/${h}/${f}`)),
+      ]),
+    );
     const hosts = JSON.parse(plan.files.get("hosts.json")!) as Array<Record<string, unknown>>;
     expect(hosts.map((h) => Object.keys(h).sort())).toEqual(
       hosts.map(() => ["availabilityZone", "dataDiskGiB", "instanceType", "memoryGiB", "name", "privateIp", "publicIp", "role"]),
@@ -142,5 +176,6 @@ describe("the plan's files", () => {
     expect(md).toContain("| core | 3001/tcp | cardano-node | relay-1 (10.30.0.11/32), relay-2 (10.30.1.12/32) |");
     expect(md).toContain("| relay-1, relay-2 | 22/tcp | SSH | admin 203.0.113.7/32 |");
     expect(md).toContain("| core | 12798/tcp | node metrics | nobody |");
+    expect(md).toContain("## Peers");
   });
 });
