@@ -43,3 +43,34 @@ export const KIT_LIB_DIR = "/usr/local/lib/stakepool";
 export const KIT_ETC_DIR = "/etc/stakepool";
 
 export const NODE_SERVICE = "cardano-node";
+
+/**
+ * The node's configuration as the kit runs it: a copy of the release's `config.json`, written beside it
+ * at install time (so the genesis files it names relative to its own folder still resolve), with the
+ * Prometheus listener moved to the host's private address.
+ */
+export const KIT_NODE_CONFIG_NAME = "stakepool-config.json";
+export function kitNodeConfigFile(network: string): string {
+  return `${shareDir(network)}/${KIT_NODE_CONFIG_NAME}`;
+}
+
+/** Per-host settings of the kit's node scripts (KEY=value lines, constant for the server's life). */
+export const NODE_ENV_FILE = `${KIT_ETC_DIR}/node.env`;
+/** Each installed mithril-client release lives in /opt/mithril/<version>. */
+export const MITHRIL_INSTALL_ROOT = "/opt/mithril";
+/** The network's Mithril verification keys, pinned in the kit and written by cloud-init. */
+export const MITHRIL_KEYS_DIR = `${KIT_ETC_DIR}/mithril`;
+export const MITHRIL_GENESIS_VKEY_FILE = `${MITHRIL_KEYS_DIR}/genesis.vkey`;
+export const MITHRIL_ANCILLARY_VKEY_FILE = `${MITHRIL_KEYS_DIR}/ancillary.vkey`;
+
+/** One lock for every node script: the boot setup and an upgrade over SSH never overlap. */
+export const NODE_LOCK_FILE = "/run/lock/stakepool-node.lock";
+/** The one-shot unit that prepares volume, release and database before the node starts (every boot). */
+export const NODE_SETUP_SERVICE = "stakepool-node-setup";
+/** Where the kit's own systemd units go. */
+export const SYSTEMD_UNIT_DIR = "/etc/systemd/system";
+
+/** Path of one of the kit's scripts on the host. */
+export function kitScript(name: string): string {
+  return `${KIT_LIB_DIR}/${name}`;
+}

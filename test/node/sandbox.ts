@@ -1,0 +1,280 @@
+/**
+ * A temporary root in which the node scripts run for real: cloud-init's files written under it exactly as
+ * the kit renders them, every path and URL of the settings pointed into it or at a loopback server, stub
+ * systemctl, and builders for release tarballs. Nothing outside the root (and loop devices a test
+ * attaches) is touched.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "vitest";
+import { readSettings } from "../../components/config/read";
+import { nodeFiles } from "../../components/node/cloud-config";
+import { nodeSettings } from "../../components/node/env-file";
+import { kitScript, NODE_ENV_FILE } from "../../components/node/paths";
+import { buildPoolModel, type HostSpec, type PoolModel } from "../../components/pool/model";
+import { rawConfig, type ConfigValues } from "../helpers/config";
+import type { LoopbackServer } from "../helpers/http-server";
+
+export type NetworkName = "mainnet" | "preprod" | "preview";
+
+export function testModel(network: NetworkName, overrides: ConfigValues = {}): PoolModel {
+  const read = readSettings(rawConfig(network, overrides));
+  expect(read.findings.problems).toEqual([]);
+  const built = buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "test" });
+  expect(built.findings.problems).toEqual([]);
+  return built.model!;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Sandbox {
+  readonly root: string;
+  readonly model: PoolModel;
+  readonly host: HostSpec;
+  /** The settings as the scripts see them (file values overridden into the root). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** `root + p` */
+  at(p: string): string;
+  /** Runs one of the kit's scripts as cloud-init wrote it, with the sandbox's environment. */
+  run(script: string, args?: readonly string[], env?: Readonly<Record<string, string>>): Promise<RunResult>;
+  /** Runs a shell command line as delivered over SSH; `sudo` and `cloud-init` are stubs here. */
+  shell(command: string): Promise<RunResult>;
+  /** Every `systemctl` call so far, one string per call. */
+  systemctlCalls(): string[];
+  /** Every `tar` call so far. */
+  tarCalls(): string[];
+  cleanup(): void;
+}
+
+export interface SandboxOptions {
+  readonly network?: NetworkName;
+  readonly hostName?: string;
+  readonly server: LoopbackServer;
+  /** The node user: `nobody` proves ownership changes and the user switch; `root` needs none. */
+  readonly nodeUser?: "nobody" | "root";
+  readonly mithril?: boolean;
+  /** Settings to set in the environment on top of the sandbox's. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** URLs of the loopback server standing in for GitHub releases and IMDS. */
+export function releaseBase(server: LoopbackServer, kind: "node" | "mithril"): string {
+  return `${server.url}/releases/${kind}`;
+}
+
+function execute(file: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const model = testModel(options.network ?? "preview", { relays: 2 });
+  const host = model.hosts.find((h) => h.name === (options.hostName ?? "relay-1"))!;
+  const root = mkdtempSync(path.join(os.tmpdir(), "stakepool-node-"));
+  // Other users (the node user) must be able to traverse the root, as they can traverse /.
+  chmodSync(root, 0o755);
+  const at = (p: string) => path.join(root, p);
+
+  // cloud-init's write_files, under the root.
+  for (const file of nodeFiles(model, host, { mithril: options.mithril ?? true })) {
+    mkdirSync(path.dirname(at(file.path)), { recursive: true });
+    writeFileSync(at(file.path), file.content, { mode: Number.parseInt(file.permissions, 8) });
+    chmodSync(at(file.path), Number.parseInt(file.permissions, 8));
+  }
+
+  const stubs = at("test-stubs");
+  mkdirSync(stubs, { recursive: true });
+  const systemctlLog = at("test-stubs/systemctl.log");
+  const tarLog = at("test-stubs/tar.log");
+  writeFileSync(path.join(stubs, "systemctl"), `#!/bin/sh\necho "$*" >> '${systemctlLog}'\n`, { mode: 0o755 });
+  writeFileSync(path.join(stubs, "sudo"), '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
+  writeFileSync(path.join(stubs, "cloud-init"), `#!/bin/sh\necho "$*" >> '${at("test-stubs/cloud-init.log")}'\n`, { mode: 0o755 });
+  const realTar = execFileSync("sh", ["-c", "command -v tar"], { encoding: "utf8" }).trim();
+  writeFileSync(path.join(stubs, "tar"), `#!/bin/sh\necho "$*" >> '${tarLog}'\nexec '${realTar}' "$@"\n`, { mode: 0o755 });
+
+  const user = options.nodeUser ?? "root";
+  const fileSettings = nodeSettings(model, host, { mithril: options.mithril ?? true });
+  const overrides: Record<string, string> = {
+    IMDS_URL: options.server.url,
+    NODE_RELEASE_BASE_URL: releaseBase(options.server, "node"),
+    MITHRIL_RELEASE_BASE_URL: releaseBase(options.server, "mithril"),
+    SYSTEMCTL: path.join(stubs, "systemctl"),
+    NODE_USER: user,
+    NODE_GROUP: user === "nobody" ? "nogroup" : "root",
+    DEVICE_WAIT_SECONDS: "3",
+    LOCK_WAIT_SECONDS: "20",
+  };
+  // The scripts only hand the aggregator's URL to mithril-client (a stub here); they never contact it.
+  const passedThrough = new Set(["MITHRIL_AGGREGATOR"]);
+  for (const [key, value] of Object.entries(fileSettings)) {
+    if (key in overrides || passedThrough.has(key)) continue;
+    if (value.startsWith("/")) overrides[key] = at(value);
+    else if (/^[a-z]+:\/\//.test(value)) throw new Error(`the sandbox does not redirect the URL setting ${key}`);
+  }
+  for (const dir of ["srv/cardano", "opt", "etc", "dev/disk/by-id", "run/lock"]) mkdirSync(at(dir), { recursive: true });
+  const settings = { ...fileSettings, ...overrides, ...options.env };
+
+  const baseEnv: Record<string, string> = {
+    PATH: `${stubs}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    STAKEPOOL_NODE_ENV: at(NODE_ENV_FILE),
+    LANG: "C.UTF-8",
+    ...overrides,
+    ...options.env,
+  };
+  const readLines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+
+  return {
+    root,
+    model,
+    host,
+    settings,
+    at,
+    run(script, args = [], env = {}) {
+      return execute(at(kitScript(script)), [...args], { ...baseEnv, ...env });
+    },
+    shell(command) {
+      return execute("bash", ["-c", command], baseEnv);
+    },
+    systemctlCalls: () => readLines(systemctlLog),
+    tarCalls: () => readLines(tarLog),
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Answers IMDSv2 like EC2: a token for a PUT with a TTL header, tags only with that token. */
+export function serveImds(server: LoopbackServer, tags: Readonly<Record<string, string>>): void {
+  const token = randomBytes(12).toString("hex");
+  server.route("PUT", "/latest/api/token", (req) =>
+    req.headers["x-aws-ec2-metadata-token-ttl-seconds"] ? { body: token } : { status: 400, body: "missing TTL\n" },
+  );
+  for (const [key, value] of Object.entries(tags)) {
+    server.route("GET", `/latest/meta-data/tags/instance/${key}`, (req) =>
+      req.headers["x-aws-ec2-metadata-token"] === token ? { body: value } : { status: 401, body: "unauthorized\n" },
+    );
+  }
+}
+
+function tarGz(dir: string): Buffer {
+  return execFileSync("tar", ["-czf", "-", "-C", dir, "."], { maxBuffer: 64 * 1024 * 1024 });
+}
+
+export interface NodeReleaseOptions {
+  readonly network: NetworkName;
+  /** Leave this file out of share/<network> (a broken release). */
+  readonly omit?: string;
+  /** config.json without TraceOptions. */
+  readonly withoutTracing?: boolean;
+}
+
+/** A cardano-node release tarball laid out like upstream's, with stub binaries that print the version. */
+export function nodeReleaseTarball(version: string, options: NodeReleaseOptions): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "stakepool-release-"));
+  try {
+    mkdirSync(path.join(dir, "bin"));
+    for (const binary of ["cardano-node", "cardano-cli"]) {
+      writeFileSync(path.join(dir, "bin", binary), `#!/bin/sh\necho "${binary} ${version} - linux-x86_64 - ghc-9.6"\n`, { mode: 0o755 });
+    }
+    const share = path.join(dir, "share", options.network);
+    mkdirSync(share, { recursive: true });
+    const genesis = { ByronGenesisFile: "byron-genesis.json", ShelleyGenesisFile: "shelley-genesis.json", AlonzoGenesisFile: "alonzo-genesis.json", ConwayGenesisFile: "conway-genesis.json" };
+    const config: Record<string, unknown> = { ...genesis, Protocol: "Cardano", RequiresNetworkMagic: "RequiresMagic" };
+    if (!options.withoutTracing) {
+      config.TraceOptions = {
+        "": { backends: ["EKGBackend", "Forwarder", "PrometheusSimple suffix 127.0.0.1 12798", "Stdout MachineFormat"], detail: "DNormal", severity: "Notice" },
+        ChainDB: { severity: "Info" },
+      };
+    }
+    writeFileSync(path.join(share, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+    for (const file of [...Object.values(genesis), "topology.json", "peer-snapshot.json"]) {
+      if (file !== options.omit) writeFileSync(path.join(share, file), "{}\n");
+    }
+    return tarGz(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The URL path the install script asks for. */
+export function nodeTarballPath(version: string): string {
+  return `/releases/node/${version}/cardano-node-${version}-linux-amd64.tar.gz`;
+}
+
+export function mithrilTarballPath(version: string): string {
+  return `/releases/mithril/${version}/mithril-${version}-linux-x64.tar.gz`;
+}
+
+export interface MithrilStubOptions {
+  /** Where the stub records its user, environment and arguments (must be writable by the node user). */
+  readonly recordFile: string;
+  /** Exit with this status after writing a partial database. */
+  readonly failWith?: number;
+}
+
+/**
+ * A Mithril distribution tarball whose mithril-client records how it was called and writes a small
+ * database into <download-dir>/db, as the real client does.
+ */
+export function mithrilTarball(options: MithrilStubOptions): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "stakepool-mithril-"));
+  try {
+    const stub = [
+      "#!/bin/sh",
+      "set -eu",
+      "{",
+      '  echo "user=$(id -un)"',
+      '  echo "AGGREGATOR_ENDPOINT=${AGGREGATOR_ENDPOINT:-}"',
+      '  echo "GENESIS_VERIFICATION_KEY=${GENESIS_VERIFICATION_KEY:-}"',
+      '  echo "ANCILLARY_VERIFICATION_KEY=${ANCILLARY_VERIFICATION_KEY:-}"',
+      '  for a in "$@"; do echo "arg=$a"; done',
+      `} > '${options.recordFile}'`,
+      'dir=""; prev=""',
+      'for a in "$@"; do if [ "$prev" = "--download-dir" ]; then dir=$a; fi; prev=$a; done',
+      '[ -n "$dir" ] || exit 2',
+      'mkdir -p "$dir/db/immutable" "$dir/db/ledger"',
+      'echo chunk > "$dir/db/immutable/00000.chunk"',
+      'echo ledger > "$dir/db/ledger/164"',
+      'echo 2 > "$dir/db/protocolMagicId"',
+      `exit ${options.failWith ?? 0}`,
+      "",
+    ].join("\n");
+    writeFileSync(path.join(dir, "mithril-client"), stub, { mode: 0o755 });
+    writeFileSync(path.join(dir, "mithril-signer"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+    return tarGz(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Parses the stub's record file. */
+export function readMithrilRecord(file: string): { user: string; env: Record<string, string>; args: string[] } {
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  const env: Record<string, string> = {};
+  const args: string[] = [];
+  let user = "";
+  for (const line of lines) {
+    const eq = line.indexOf("=");
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key === "user") user = value;
+    else if (key === "arg") args.push(value);
+    else env[key] = value;
+  }
+  return { user, env, args };
+}
