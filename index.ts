@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromRuntime } from "./components/config/pulumi-config";
-import { isPlanRun } from "./components/config/mode";
+import { isPlanRun, planNow } from "./components/config/mode";
 import { ConfigurationError, formatWarning } from "./components/config/problems";
 import { loadPool, type LoadedPool } from "./components/pool/load";
 import { StakePool } from "./components/pool/stake-pool";
@@ -12,7 +12,13 @@ import { StakePool } from "./components/pool/stake-pool";
 function load(): LoadedPool {
   try {
     // The Pulumi CLI runs the program from the project folder; the plan loads it from there too.
-    return loadPool(rawConfigFromRuntime(), pulumi.getStack(), { plan: isPlanRun(), baseDir: __dirname });
+    const plan = isPlanRun();
+    return loadPool(rawConfigFromRuntime(), pulumi.getStack(), {
+      plan,
+      deploying: !plan && !pulumi.runtime.isDryRun(),
+      baseDir: __dirname,
+      now: plan ? planNow() : new Date(),
+    });
   } catch (error) {
     // A RunError is printed without a stack trace: the message says what to fix.
     if (error instanceof ConfigurationError) throw new pulumi.RunError(error.message);
@@ -25,7 +31,30 @@ for (const warning of loaded.warnings) void pulumi.log.warn(formatWarning(warnin
 
 const pool = new StakePool("pool", { pool: loaded });
 
+const { identity, releases } = loaded;
+const opcert = identity.hotKeys.operationalCertificate;
+
 /** Every host: name, role, zone, instance type, private and public address. */
 export const hosts = pool.hosts;
 /** The relays as `cardano-cli ... registration-certificate` arguments (never the core). */
 export const relayRegistration = pool.relayRegistration;
+/** The whole registration command, to run on the offline machine. */
+export const registrationCommand = pool.registrationCommand;
+/** Whether the core forges, and what its operational certificate says (never key material). */
+export const core = {
+  forging: identity.hotKeys.state === "checked" || identity.hotKeys.state === "withheld",
+  ...(opcert && identity.hotKeys.opcertStatus
+    ? {
+        opcert: {
+          counter: opcert.counter,
+          startKesPeriod: opcert.startKesPeriod,
+          expiresAt: identity.hotKeys.opcertStatus.expiresAt.toISOString(),
+        },
+      }
+    : {}),
+  ...(identity.hotKeys.poolId ? { poolId: identity.hotKeys.poolId.bech32 } : {}),
+};
+/** The metadata the registration names: where it is served and its blake2b-256. */
+export const metadata = identity.metadata ? { url: identity.metadata.url, hash: identity.metadata.file.hash } : undefined;
+/** The cardano-node release the hosts run. */
+export const nodeRelease = { version: releases.node.version, pinned: releases.node.sha256 !== undefined };

@@ -5,10 +5,13 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { RawConfig } from "../../components/config/read";
+import { planNow } from "../../components/config/mode";
+import { isWithheld } from "../../components/config/withheld";
+import { scanForKeyMaterial } from "../../components/keys/scan";
 import { loadPool } from "../../components/pool/load";
 import { renderHostFiles } from "../../components/pool/host-files";
 import { renderPlanMarkdown, type HostRow } from "./plan-md";
-import { runProgram, type CapturedResource } from "./run-program";
+import { runProgram, SECRET_MASK, type CapturedResource } from "./run-program";
 import { readProject, readStackConfig } from "./stack-file";
 
 export interface Plan {
@@ -41,11 +44,23 @@ function byTree(resources: readonly CapturedResource[]): CapturedResource[] {
   return ordered;
 }
 
-/** A delivery's stdin is base64 of files the plan writes under hosts/: show its size and digest instead. */
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Inputs that are encodings of files the plan writes under hosts/ (a delivery's stdin, an instance's
+ * gzipped user data) are shown as their size and digest: the readable file is beside it.
+ */
 function readableInputs(r: CapturedResource): Record<string, unknown> {
-  if (r.type !== "command:remote:Command" || typeof r.inputs.stdin !== "string") return r.inputs;
-  const stdin = r.inputs.stdin;
-  return { ...r.inputs, stdin: `<${Buffer.byteLength(stdin)} bytes of delivered files, sha256 ${createHash("sha256").update(stdin).digest("hex")}>` };
+  const { stdin, userDataBase64 } = r.inputs;
+  if (r.type === "command:remote:Command" && typeof stdin === "string" && stdin !== SECRET_MASK) {
+    return { ...r.inputs, stdin: `<${Buffer.byteLength(stdin)} bytes of delivered files, sha256 ${sha256(stdin)}>` };
+  }
+  if (r.type === "aws:ec2/instance:Instance" && typeof userDataBase64 === "string") {
+    const host = (r.inputs.tags as Record<string, string> | undefined)?.["stakepool:host"] ?? "?";
+    const bytes = Buffer.from(userDataBase64, "base64").length;
+    return { ...r.inputs, userDataBase64: `<${bytes} bytes: gzip of hosts/${host}/cloud-init.yaml, sha256 ${sha256(userDataBase64)}>` };
+  }
+  return r.inputs;
 }
 
 export function assertUniqueNames(resources: readonly CapturedResource[]): void {
@@ -57,9 +72,30 @@ export function assertUniqueNames(resources: readonly CapturedResource[]): void 
   }
 }
 
+/**
+ * A last guard: no plan file may contain the configured signing keys, whole or in part. Finding one is a
+ * bug in the kit (the keys only ever travel as Pulumi secrets), so the plan stops instead of writing it.
+ */
+function refuseKeyMaterial(files: ReadonlyMap<string, string>, pool: { settings: { kesSigningKey: string; vrfSigningKey: string } }): void {
+  const known = [pool.settings.kesSigningKey, pool.settings.vrfSigningKey]
+    .filter((v) => v !== "" && !isWithheld(v))
+    .flatMap((v) => {
+      try {
+        return [(JSON.parse(v) as { cborHex?: string }).cborHex ?? v];
+      } catch {
+        return [v];
+      }
+    });
+  if (known.length === 0) return;
+  for (const [file, text] of files) {
+    const hits = scanForKeyMaterial(text, { known }).filter((hit) => hit.kind === "known-secret");
+    if (hits.length > 0) throw new Error(`the plan would write key material into ${file}; nothing was written (a bug in the kit)`);
+  }
+}
+
 export async function buildPlanFromConfig(root: string, stack: string, project: string, config: RawConfig): Promise<Plan> {
   // The same pure function the program calls: it throws the same ConfigurationError before any resource.
-  const pool = loadPool(config, stack, { plan: true, baseDir: root });
+  const pool = loadPool(config, stack, { plan: true, baseDir: root, now: planNow() });
   const { model, warnings } = pool;
   const run = await runProgram({ programPath: path.join(root, "index.ts"), project, stack, config });
   assertUniqueNames(run.resources);
@@ -67,6 +103,7 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
 
   const hosts = run.outputs.hosts as HostRow[];
   const relayRegistration = run.outputs.relayRegistration as string[];
+  const registrationCommand = run.outputs.registrationCommand as string;
   const files = new Map<string, string>();
   files.set(
     "hosts.json",
@@ -97,7 +134,10 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       inputs: readableInputs(r),
     }))),
   );
-  files.set("plan.md", renderPlanMarkdown({ pool, model, hosts, relayRegistration, resources, warnings }));
+  // Exactly the bytes that were hashed: no added newline.
+  if (pool.identity.metadata) files.set("pool-metadata.json", pool.identity.metadata.file.text);
+  files.set("plan.md", renderPlanMarkdown({ pool, model, hosts, relayRegistration, registrationCommand, resources, warnings }));
+  refuseKeyMaterial(files, pool);
   return { files, resources };
 }
 

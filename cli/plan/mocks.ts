@@ -33,6 +33,11 @@ const COMPUTED: Readonly<Record<string, (name: string, inputs: State) => State>>
 
 /** Provider functions the program may call, and what the plan answers. */
 const CALLS: Readonly<Record<string, (inputs: State) => State>> = {
+  "aws:route53/getZone:getZone": (inputs) => ({
+    ...inputs,
+    id: placeholder("zoneId", String(inputs.name)),
+    zoneId: placeholder("zoneId", String(inputs.name)),
+  }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({
     ...inputs,
     id: placeholder("id", "the newest Ubuntu 24.04 amd64 AMI"),
@@ -44,10 +49,9 @@ export const planMocks: pulumi.runtime.Mocks = {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = args.inputs as State;
     const computed = COMPUTED[args.type]?.(args.name, inputs) ?? {};
-    return {
-      id: args.custom === false ? undefined : placeholder("id", args.name),
-      state: { ...inputs, ...computed },
-    };
+    if (args.custom === false) return { id: undefined, state: inputs };
+    // Every AWS resource has an ARN the cloud assigns.
+    return { id: placeholder("id", args.name), state: { arn: placeholder("arn", args.name), ...inputs, ...computed } };
   },
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     const handler = CALLS[args.token];

@@ -3,6 +3,9 @@ import type { Warning } from "../../components/config/problems";
 import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
+import { nodeReleaseUrl } from "../../components/node/releases";
+import { hostDeliveries } from "../../components/pool/deliveries";
+import { renderHostFiles } from "../../components/pool/host-files";
 import type { LoadedPool } from "../../components/pool/load";
 import type { HostRole, PoolModel } from "../../components/pool/model";
 import type { CapturedResource } from "./run-program";
@@ -23,6 +26,7 @@ export interface PlanDocument {
   readonly model: PoolModel;
   readonly hosts: readonly HostRow[];
   readonly relayRegistration: readonly string[];
+  readonly registrationCommand: string;
   readonly resources: readonly CapturedResource[];
   readonly warnings: readonly Warning[];
 }
@@ -84,6 +88,84 @@ function peersSection(pool: LoadedPool): string[] {
   }
   lines.push("Full files: `hosts/<host>/topology.json`.");
   return lines;
+}
+
+function nodeSection(pool: LoadedPool): string[] {
+  const { node, mithril } = pool.releases;
+  const pinned = (pin: { sha256: string | undefined; source: string }) =>
+    pin.sha256 === undefined
+      ? "**not pinned: the hosts will not install it**"
+      : `SHA-256 \`${pin.sha256}\` (pinned by ${pin.source === "stack" ? "the stack" : "the kit, for testnets"})`;
+  const relays = pool.model.relays.map((r) => r.name);
+  return [
+    `- cardano-node ${node.version} from ${nodeReleaseUrl(node.version)}, ${pinned(node)}, verified before anything is extracted.`,
+    mithril
+      ? `- An empty data volume is filled from Mithril (mithril-client ${mithril.version}, ${pinned(mithril)}) from ${pool.model.network.mithrilAggregator}, verified with the network's pinned genesis and ancillary keys.`
+      : "- Mithril bootstrap is off: an empty data volume syncs from genesis.",
+    `- A new release rolls one host at a time: ${[...relays, pool.model.core.name].join(", then ")}.`,
+    "- Units: `hosts/<host>/cardano-node.service` (delivered over SSH); the boot setup and scripts are in `hosts/<host>/cloud-init.yaml`.",
+  ];
+}
+
+function identitySection(pool: LoadedPool): string[] {
+  const { identity, model } = pool;
+  const { hotKeys } = identity;
+  const lines: string[] = [];
+  switch (hotKeys.state) {
+    case "absent":
+      lines.push("- **The core is deployed as a non-producing node**: no hot keys are set, so it syncs but forges no blocks.");
+      break;
+    case "withheld":
+      lines.push("- The core is a block producer. Its key material is encrypted in the stack file and withheld from this plan; `pulumi up` checks it.");
+      break;
+    default:
+      lines.push("- The core is a block producer: its KES key, VRF key and operational certificate reach it only, over SSH, as 0400 files of the node user.");
+  }
+  const opcert = hotKeys.operationalCertificate;
+  const status = hotKeys.opcertStatus;
+  if (opcert && status) {
+    lines.push(
+      `- Operational certificate: counter ${opcert.counter}, start KES period ${opcert.startKesPeriod}, ` +
+        `expires ${status.expiresAt.toISOString()} (slot ${status.expiresAtSlot}).`,
+    );
+  }
+  if (hotKeys.poolId) lines.push(`- Pool id: \`${hotKeys.poolId.bech32}\` (\`${hotKeys.poolId.hex}\`).`);
+  const metadata = identity.metadata;
+  if (metadata) {
+    lines.push(`- Metadata: \`pool-metadata.json\` (${metadata.file.bytes.length} bytes), blake2b-256 \`${metadata.file.hash}\`.`);
+    lines.push(
+      metadata.bucket
+        ? `- Served by the kit from the S3 bucket \`${metadata.bucket}\` at ${metadata.url} (application/json, public read of that object only).`
+        : `- **Host \`pool-metadata.json\` byte for byte at ${metadata.url}** (any change, even a final newline, changes the hash).`,
+    );
+  } else {
+    lines.push("- No metadata is declared (`stakepool:metadata`): the pool registers without a metadata URL and hash.");
+  }
+  if (identity.dnsZone) {
+    lines.push(`- Relay DNS names in the Route53 zone ${identity.dnsZone}: ${[...identity.relayDnsNames.values()].join(", ")} (never the core).`);
+  }
+  if (identity.reminders) {
+    const at = identity.reminders.at.map((r) => `${r.at.toISOString()} (${r.daysBefore} days before)`);
+    lines.push(`- Certificate reminders to ${identity.reminders.email}: ${at.length > 0 ? at.join(", ") : "none left, the dates have passed"}.`);
+  }
+  lines.push(`- Network: ${model.network.name} (magic ${model.network.magic}).`);
+  return lines;
+}
+
+function deliveriesSection(pool: LoadedPool): string[] {
+  const rows: string[][] = [];
+  for (const host of pool.model.hosts) {
+    const via = host.role === "core" ? `through ${pool.model.relays[0]!.name} (SSH jump)` : "at its Elastic IP";
+    const files = renderHostFiles(pool, host);
+    for (const d of hostDeliveries(pool, host, files)) {
+      rows.push([host.name, d.kind, d.delivery.files.map((f) => `\`${f.path}\` ${f.mode}`).join(", "), via]);
+    }
+  }
+  return [
+    "After boot, over SSH as the admin user; each re-runs exactly when what it delivers changes, without replacing or rebooting a server:",
+    "",
+    ...table(["host", "delivery", "files", "reached"], rows),
+  ];
 }
 
 function resourceCounts(resources: readonly CapturedResource[]): string[] {
@@ -156,10 +238,24 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "",
     ...peersSection(doc.pool),
     "",
-    "## Relays to register on chain",
+    "## Node",
+    "",
+    ...nodeSection(doc.pool),
+    "",
+    "## What reaches the hosts after boot",
+    "",
+    ...deliveriesSection(doc.pool),
+    "",
+    "## Pool identity",
+    "",
+    ...identitySection(doc.pool),
+    "",
+    "## Registration",
+    "",
+    "Run on the offline machine that holds the cold key (relays only, never the core):",
     "",
     "```",
-    ...doc.relayRegistration,
+    doc.registrationCommand,
     "```",
     "",
     "## Estimated monthly cost",

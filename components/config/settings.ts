@@ -146,6 +146,47 @@ export const SETTINGS = {
     example: "10",
     schema: z.number().int().min(1, { error: "must be at least 1" }).max(512, { error: "must be at most 512, the node's own limit" }),
   }),
+  nodeVersion: spec({
+    type: "string",
+    description:
+      "The cardano-node release every host runs (never 11.1.2, which broke IPv4 relay decoding). Changing it " +
+      "upgrades the hosts one at a time, relays first, without replacing them.",
+    default: "11.1.3",
+    example: "11.1.3",
+    schema: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, { error: 'must be a release tag such as "11.1.3"' }),
+  }),
+  nodeSha256: spec({
+    type: "string",
+    description:
+      "SHA-256 of the release's Linux tarball, from the release's sha256sums.txt. Required on mainnet; on " +
+      "testnets the kit's own pin for its default release is used when empty.",
+    default: "",
+    example: "<64 hex digits from cardano-node-<version>-sha256sums.txt>",
+    schema: z.string().regex(/^(|[0-9a-fA-F]{64})$/, { error: "must be 64 hex digits (a SHA-256), or empty" }),
+  }),
+  mithrilBootstrap: spec({
+    type: "boolean",
+    description: "Fill an empty chain-data volume from a Mithril snapshot (minutes) instead of syncing from genesis (days).",
+    default: true,
+    example: "true",
+    schema: z.boolean(),
+  }),
+  mithrilVersion: spec({
+    type: "string",
+    description: "The Mithril distribution whose mithril-client restores the chain database.",
+    default: "2630.0",
+    example: "2630.0",
+    schema: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, { error: 'must be a release tag such as "2630.0"' }),
+  }),
+  mithrilSha256: spec({
+    type: "string",
+    description:
+      "SHA-256 of the Mithril distribution's linux-x64 tarball. Required on mainnet when mithrilBootstrap is " +
+      "true; on testnets the kit's own pin for its default release is used when empty.",
+    default: "",
+    example: "<64 hex digits>",
+    schema: z.string().regex(/^(|[0-9a-fA-F]{64})$/, { error: "must be 64 hex digits (a SHA-256), or empty" }),
+  }),
   peerCount: spec({
     type: "integer",
     description: "Community peers per relay, chosen from the big-ledger peer snapshot (20 or more).",
@@ -231,6 +272,15 @@ export const SETTINGS = {
     default: false,
     example: "true",
     schema: z.boolean(),
+  }),
+  metadataBucket: spec({
+    type: "string",
+    description:
+      "Name of the S3 bucket that serves the metadata when hostMetadata is true (globally unique, no dots). " +
+      "Empty: <ticker>-<network>-meta.",
+    default: "",
+    example: "mypool-meta",
+    schema: z.string(),
   }),
   metadataUrl: spec({
     type: "string",

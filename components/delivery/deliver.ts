@@ -19,6 +19,8 @@ export interface DeliveryConnection {
 
 export interface DeliverArgs {
   readonly connection: DeliveryConnection;
+  /** The server it goes to: a replaced server (same address, new instance) gets everything again. */
+  readonly instanceId: pulumi.Input<string>;
   readonly delivery: Delivery;
   /** Key material: the files are passed as a Pulumi secret and the command's output is not logged. */
   readonly secret?: boolean;
@@ -38,12 +40,17 @@ export function connectionArgs(connection: DeliveryConnection): command.types.in
   };
 }
 
+/** Names the instance in the script, so that a new instance (same address) re-runs it. */
+export function onInstance(instanceId: pulumi.Input<string>, script: string): pulumi.Output<string> {
+  return pulumi.output(instanceId).apply((id) => `# for instance ${id}\n${script}`);
+}
+
 export function deliver(name: string, args: DeliverArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
   const stdin = deliveryStdin(args.delivery);
   const remove = removalScript(args.delivery);
   return new command.remote.Command(name, {
     connection: connectionArgs(args.connection),
-    create: deliveryScript(args.delivery),
+    create: onInstance(args.instanceId, deliveryScript(args.delivery)),
     ...(remove !== undefined ? { delete: remove } : {}),
     stdin: args.secret ? pulumi.secret(stdin) : stdin,
     ...(args.secret ? { logging: "none" as const } : {}),

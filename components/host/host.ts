@@ -2,18 +2,15 @@
  * One pool host: an EC2 instance at its static private address, its chain-database volume (a separate
  * EBS volume that outlives the instance) and, for a relay, its Elastic IP.
  */
+import { gzipSync } from "node:zlib";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DATA_VOLUME_TAG } from "../node/tags";
 import type { HostSpec, PoolModel } from "../pool/model";
 import { poolTags } from "../pool/tags";
 
 /** Where the data volume is attached; on Nitro instances it appears as an NVMe device named by volume id. */
 export const DATA_DEVICE_NAME = "/dev/sdf";
-/**
- * Instance tag holding the data volume's id. The boot script reads it from instance metadata (IMDSv2),
- * so the user data itself never depends on a cloud-assigned value.
- */
-export const DATA_VOLUME_TAG = "stakepool:data-volume";
 
 export interface HostArgs {
   readonly model: PoolModel;
@@ -24,7 +21,17 @@ export interface HostArgs {
   readonly ami: pulumi.Input<string>;
   /** The host's cloud-config: constant for the server's life, known at plan time. */
   readonly userData: string;
+  /** Tags the boot scripts read through instance metadata (release pins): they change without a restart. */
+  readonly bootTags: Readonly<Record<string, string>>;
 }
+
+/** User data as EC2 takes it when gzipped: base64 of the gzip stream. */
+export function gzipUserData(cloudConfig: string): string {
+  return gzipSync(Buffer.from(cloudConfig, "utf8"), { level: 9 }).toString("base64");
+}
+
+/** EC2's limit on user data, counted before base64. */
+export const USER_DATA_MAX_BYTES = 16384;
 
 export class Host extends pulumi.ComponentResource {
   readonly instance: aws.ec2.Instance;
@@ -72,9 +79,11 @@ export class Host extends pulumi.ComponentResource {
         deleteOnTermination: true,
         tags: poolTags(model, `${host.name}-root`, { "stakepool:host": host.name }),
       },
-      userData: args.userData,
+      // Gzipped: the scripts alone exceed EC2's 16 KiB user-data limit; cloud-init unpacks it. gzip with a
+      // zero timestamp is deterministic, so the same cloud-config always gives the same bytes.
+      userDataBase64: gzipUserData(args.userData),
       tags: this.dataVolume.id.apply((volumeId) =>
-        poolTags(model, host.name, { "stakepool:host": host.name, "stakepool:role": host.role, [DATA_VOLUME_TAG]: volumeId }),
+        poolTags(model, host.name, { "stakepool:host": host.name, "stakepool:role": host.role, ...args.bootTags, [DATA_VOLUME_TAG]: volumeId }),
       ),
     }, {
       ...parent,

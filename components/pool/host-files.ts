@@ -5,6 +5,9 @@
 import { renderNftables } from "../firewall/nftables";
 import { baseCloudConfig, mergeCloudConfigs, renderCloudConfig } from "../host/cloud-init";
 import { hardeningCloudConfig } from "../host/hardening";
+import { nodeCloudConfig } from "../node/cloud-config";
+import { renderNodeService } from "../node/service";
+import { isForging } from "./identity";
 import type { LoadedPool } from "./load";
 import type { HostSpec } from "./model";
 
@@ -15,15 +18,23 @@ export interface HostFiles {
   readonly "topology.json": string;
   /** The host firewall, delivered over SSH and applied atomically with `nft -f`. */
   readonly "nftables.conf": string;
+  /** The node's unit, delivered over SSH: the core's changes when its keys are added or removed. */
+  readonly "cardano-node.service": string;
 }
 
 export function renderHostFiles(pool: LoadedPool, host: HostSpec): HostFiles {
   const topology = pool.peers.topologies.get(host.name);
   if (topology === undefined) throw new Error(`no topology was rendered for ${host.name}`);
-  const { model } = pool;
+  const { model, settings } = pool;
+  const userData = mergeCloudConfigs(
+    baseCloudConfig(model, host),
+    hardeningCloudConfig(model, host),
+    nodeCloudConfig(model, host, { mithril: settings.mithrilBootstrap }),
+  );
   return {
-    "cloud-init.yaml": renderCloudConfig(mergeCloudConfigs(baseCloudConfig(model, host), hardeningCloudConfig(model, host))),
+    "cloud-init.yaml": renderCloudConfig(userData),
     "topology.json": topology,
     "nftables.conf": renderNftables(model, host, { relayConnectionLimit: model.relayConnectionLimit }),
+    "cardano-node.service": renderNodeService(model, host, { forging: host.role === "core" && isForging(pool.identity) }),
   };
 }

@@ -21,19 +21,21 @@ export interface ResourceEntry {
   readonly inputs: Record<string, unknown>;
 }
 
-export async function planWith(stack: string, config: RawConfig): Promise<PlanFiles> {
+/** Plans `config` in a child process; `now` fixes the clock the certificate is checked against. */
+export async function planWith(stack: string, config: RawConfig, now?: string): Promise<PlanFiles> {
   const payload = JSON.stringify({ values: config.values, secretKeys: [...config.secretKeys] });
   const { stdout } = await run(TSX, [path.join(ROOT, "test/helpers/plan-runner.ts"), stack, payload], {
     cwd: ROOT,
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...(now ? { STAKEPOOL_NOW: now } : {}) },
   });
   return JSON.parse(stdout) as PlanFiles;
 }
 
 /** Runs the plan and expects it to fail; returns what it printed. */
-export async function planFailure(stack: string, config: RawConfig): Promise<string> {
+export async function planFailure(stack: string, config: RawConfig, now?: string): Promise<string> {
   try {
-    await planWith(stack, config);
+    await planWith(stack, config, now);
   } catch (error) {
     return String((error as { stderr?: string }).stderr ?? error);
   }

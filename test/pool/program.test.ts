@@ -2,6 +2,7 @@
  * The real program under Pulumi mocks (in this process), for the committed preview stack:
  * the resource graph, the security rules and the plan's files.
  */
+import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildPlan, type Plan } from "../../cli/plan/build-plan";
 import { ROOT, type ResourceEntry } from "../helpers/plan";
@@ -115,15 +116,17 @@ describe("the preview pool's resource graph", () => {
 });
 
 describe("what reaches the hosts after boot", () => {
-  it("delivers each host's topology and firewall over SSH, as commands under the host, never as user data", () => {
+  it("delivers each host's firewall, topology and unit over SSH, as commands under the host, never as user data", () => {
     const commands = byType("command:remote:Command");
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ["core", "relay-1", "relay-2"].flatMap((h) => [`pool-${h}-firewall`, `pool-${h}-topology`]).sort(),
+      ["core", "relay-1", "relay-2"].flatMap((h) => ["firewall", "topology", "service", "node"].map((k) => `pool-${h}-${k}`)).sort(),
     );
     for (const c of commands) {
-      const host = c.name.replace(/^pool-|-(firewall|topology)$/g, "");
+      const [, host, kind] = /^pool-(core|relay-\d+)-(\w+)$/.exec(c.name)!;
       expect(c.parent).toBe(`stakepool:host:Host::pool-${host}`);
-      expect(String(c.inputs.create)).toMatch(/^# stakepool delivery [0-9a-f]{64}\n/);
+      // Names the instance, so a replaced server (same address) receives everything again.
+      expect(String(c.inputs.create)).toMatch(new RegExp(`^# for instance <id of pool-${host}>\n`));
+      if (kind !== "node") expect(String(c.inputs.create)).toMatch(/\n# stakepool delivery [0-9a-f]{64}\n/);
       expect(c.inputs.connection).toBe("[secret]"); // the SDK treats connections as secret
     }
     for (const host of ["core", "relay-1", "relay-2"]) {
@@ -164,10 +167,15 @@ describe("the plan's files", () => {
     }
   });
 
-  it("deploy each host's user data byte for byte as the plan shows it", () => {
-    for (const instance of byType("aws:ec2/instance:Instance")) {
+  it("deploy each host's user data byte for byte as the plan shows it, gzipped under EC2's 16 KiB limit", () => {
+    const instances = plan.resources.filter((r) => r.type === "aws:ec2/instance:Instance");
+    expect(instances).toHaveLength(3);
+    for (const instance of instances) {
       const host = instance.name.replace(/^pool-/, "");
-      expect(instance.inputs.userData).toBe(plan.files.get(`hosts/${host}/cloud-init.yaml`));
+      const packed = Buffer.from(String(instance.inputs.userDataBase64), "base64");
+      expect(packed.length).toBeLessThanOrEqual(16384);
+      expect(gunzipSync(packed).toString("utf8")).toBe(plan.files.get(`hosts/${host}/cloud-init.yaml`));
+      expect(instance.inputs.userData).toBeUndefined();
     }
   });
 

@@ -1,0 +1,20 @@
+/** An A record per relay in the operator's Route53 zone, so the pool registers its relays by name. Never the core. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RelayRecordsArgs {
+  readonly zone: string;
+  /** Relay name → its DNS name and public address. */
+  readonly relays: ReadonlyArray<{ readonly relay: string; readonly name: string; readonly address: pulumi.Input<string> }>;
+}
+
+export class RelayRecords extends pulumi.ComponentResource {
+  constructor(name: string, args: RelayRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stakepool:dns:RelayRecords", name, {}, opts);
+    const zone = aws.route53.getZoneOutput({ name: args.zone, privateZone: false }, { parent: this });
+    for (const relay of args.relays) {
+      new aws.route53.Record(`${name}-${relay.relay}`, { zoneId: zone.zoneId, name: relay.name, type: "A", ttl: 300, records: [relay.address] }, { parent: this });
+    }
+    this.registerOutputs({});
+  }
+}

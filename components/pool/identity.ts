@@ -1,0 +1,170 @@
+/**
+ * The pool's identity, checked: its hot keys (and what they say about the operational certificate),
+ * its metadata (the exact bytes, their hash, where they are served), the relays' DNS names, the
+ * certificate reminders and the registration parameters. Pure: `now` is passed in.
+ */
+import { fullKey, type Settings } from "../config/settings";
+import { Findings } from "../config/problems";
+import { readHotKeys, type HotKeys } from "../keys/hot-keys";
+import { checkMetadataUrl, METADATA_URL_DEFAULT_MAX_BYTES } from "../metadata/url";
+import { checkRelayDnsName } from "../metadata/relay-dns";
+import { buildPoolMetadataFile, type PoolMetadataFile } from "../metadata/pool-metadata-file";
+import type { PoolModel } from "./model";
+
+/** The object key of the hosted metadata file: short, because the whole URL must fit 64 bytes. */
+export const METADATA_OBJECT_KEY = "meta.json";
+/** Days before the operational certificate expires that a reminder is sent. */
+export const REMINDER_DAYS = [14, 3] as const;
+
+export interface MetadataHosting {
+  /** The file's bytes and hash. */
+  readonly file: PoolMetadataFile;
+  /** What the registration certificate names. */
+  readonly url: string;
+  /** An S3 bucket the kit creates and serves the file from, or none (the operator hosts it). */
+  readonly bucket: string | undefined;
+}
+
+export interface Reminder {
+  readonly daysBefore: number;
+  readonly at: Date;
+}
+
+export interface PoolIdentity {
+  readonly hotKeys: HotKeys;
+  /** The raw envelopes to deliver to the core, when the core forges. */
+  readonly hotKeyFiles: { readonly kes: string; readonly vrf: string; readonly opcert: string } | undefined;
+  readonly metadata: MetadataHosting | undefined;
+  /** Relay name → its DNS name under stakepool:dnsZone. */
+  readonly relayDnsNames: ReadonlyMap<string, string>;
+  readonly dnsZone: string | undefined;
+  /** Certificate expiry reminders still in the future at deploy time. */
+  readonly reminders: { readonly email: string; readonly expiresAt: Date; readonly at: readonly Reminder[] } | undefined;
+  readonly registration: { readonly pledge: string | undefined; readonly cost: string | undefined; readonly margin: string | undefined };
+}
+
+/** Whether the core runs with forging keys (checked, or set but withheld from the plan). */
+export function isForging(identity: PoolIdentity): boolean {
+  return identity.hotKeys.state === "checked" || identity.hotKeys.state === "withheld";
+}
+
+/** The default bucket: short and derived from the ticker, so the URL fits 64 bytes in most regions. */
+export function defaultMetadataBucket(ticker: string, network: string): string {
+  return `${ticker.toLowerCase()}-${network}-meta`;
+}
+
+export function metadataBucketUrl(bucket: string, region: string): string {
+  return `https://${bucket}.s3.${region}.amazonaws.com/${METADATA_OBJECT_KEY}`;
+}
+
+/** S3 bucket names usable in a virtual-hosted https URL: no dots, no reserved prefix or suffix. */
+function isBucketName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name) && !name.startsWith("xn--") && !name.endsWith("-s3alias");
+}
+
+function loadMetadata(settings: Settings, model: PoolModel, findings: Findings): MetadataHosting | undefined {
+  const declared = Object.keys(settings.metadata).length > 0;
+  if (!declared) {
+    if (settings.hostMetadata) {
+      findings.problem(fullKey("hostMetadata"), "is true but stakepool:metadata is empty: there is nothing to host", `pulumi config set --path '${fullKey("metadata")}.ticker' MYPOOL (and name, description, homepage)`);
+    }
+    return undefined;
+  }
+  const file = buildPoolMetadataFile(settings.metadata, findings);
+  if (!file) return undefined;
+
+  let bucket: string | undefined;
+  let url = settings.metadataUrl.trim();
+  if (settings.hostMetadata) {
+    bucket = settings.metadataBucket.trim() || defaultMetadataBucket(file.metadata.ticker, model.network.name);
+    if (!isBucketName(bucket)) {
+      findings.problem(fullKey("metadataBucket"), `${JSON.stringify(bucket)} is not a valid S3 bucket name (3-63 of a-z, 0-9 and -)`, `pulumi config set ${fullKey("metadataBucket")} ${file.metadata.ticker.toLowerCase()}-meta`);
+      return undefined;
+    }
+    if (url === "") {
+      url = metadataBucketUrl(bucket, model.region);
+      if (Buffer.byteLength(url) > METADATA_URL_DEFAULT_MAX_BYTES) {
+        findings.problem(
+          fullKey("metadataBucket"),
+          `makes the metadata URL ${url} ${Buffer.byteLength(url)} bytes long; hardware wallets refuse more than ${METADATA_URL_DEFAULT_MAX_BYTES}`,
+          `choose a shorter bucket name (pulumi config set ${fullKey("metadataBucket")} ${file.metadata.ticker.toLowerCase()}-m), ` +
+            `or put a short custom domain in front of it: pulumi config set ${fullKey("metadataUrl")} https://<short domain>/${METADATA_OBJECT_KEY}`,
+        );
+        return undefined;
+      }
+    } else if (!checkMetadataUrl(url, fullKey("metadataUrl"), findings)) {
+      return undefined;
+    }
+  } else {
+    if (url === "") {
+      findings.problem(
+        fullKey("metadataUrl"),
+        "is empty: the registration certificate needs the URL where pool-metadata.json is served",
+        `host pool-metadata.json byte for byte and pulumi config set ${fullKey("metadataUrl")} https://<your domain>/pool.json, or let the kit host it: pulumi config set ${fullKey("hostMetadata")} true`,
+      );
+      return undefined;
+    }
+    if (!checkMetadataUrl(url, fullKey("metadataUrl"), findings)) return undefined;
+  }
+  return { file, url, bucket };
+}
+
+function loadDns(settings: Settings, model: PoolModel, findings: Findings): Map<string, string> {
+  const names = new Map<string, string>();
+  const zone = settings.dnsZone.trim().replace(/\.$/, "").toLowerCase();
+  if (zone === "") return names;
+  for (const relay of model.relays) {
+    const name = `${relay.name}.${zone}`;
+    if (!checkRelayDnsName(name, fullKey("dnsZone"), findings)) return new Map();
+    names.set(relay.name, name);
+  }
+  return names;
+}
+
+export interface IdentityInputs {
+  readonly settings: Settings;
+  readonly model: PoolModel;
+  readonly now: Date;
+}
+
+export function loadIdentity({ settings, model, now }: IdentityInputs): { identity: PoolIdentity; findings: Findings } {
+  const findings = new Findings();
+  const hotKeys = readHotKeys(
+    { kesSigningKey: settings.kesSigningKey, vrfSigningKey: settings.vrfSigningKey, operationalCertificate: settings.operationalCertificate },
+    model.network,
+    now,
+    { allowExpiredOpcert: settings.allowExpiredOpcert },
+    findings,
+  );
+  const forging = hotKeys.state === "checked" || hotKeys.state === "withheld";
+  const metadata = loadMetadata(settings, model, findings);
+  const relayDnsNames = loadDns(settings, model, findings);
+
+  let reminders: PoolIdentity["reminders"];
+  const email = settings.alertEmail.trim();
+  if (email !== "") {
+    const expiresAt = hotKeys.opcertStatus?.expiresAt;
+    if (!expiresAt) {
+      findings.warn(fullKey("alertEmail"), "is set, but there is no readable operational certificate to remind you of; no reminder is scheduled");
+    } else {
+      const at = REMINDER_DAYS.map((days) => ({ daysBefore: days, at: new Date(expiresAt.getTime() - days * 86_400_000) })).filter(
+        (r) => r.at.getTime() > now.getTime(),
+      );
+      reminders = { email, expiresAt, at };
+    }
+  }
+
+  const orPlaceholder = (value: string) => (value.trim() === "" ? undefined : value.trim());
+  return {
+    identity: {
+      hotKeys,
+      hotKeyFiles: forging ? { kes: settings.kesSigningKey, vrf: settings.vrfSigningKey, opcert: settings.operationalCertificate } : undefined,
+      metadata,
+      relayDnsNames,
+      dnsZone: relayDnsNames.size > 0 ? settings.dnsZone.trim().replace(/\.$/, "").toLowerCase() : undefined,
+      reminders,
+      registration: { pledge: orPlaceholder(settings.pledge), cost: orPlaceholder(settings.cost), margin: orPlaceholder(settings.margin) },
+    },
+    findings,
+  };
+}
