@@ -45,17 +45,23 @@ const CALLS: Readonly<Record<string, (inputs: State) => State>> = {
   }),
 };
 
-export const planMocks: pulumi.runtime.Mocks = {
-  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-    const inputs = args.inputs as State;
-    const computed = COMPUTED[args.type]?.(args.name, inputs) ?? {};
-    if (args.custom === false) return { id: undefined, state: inputs };
-    // Every AWS resource has an ARN the cloud assigns.
-    return { id: placeholder("id", args.name), state: { arn: placeholder("arn", args.name), ...inputs, ...computed } };
-  },
-  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-    const handler = CALLS[args.token];
-    if (!handler) throw new Error(`the plan has no mock for the provider call ${args.token}; add one to cli/plan/mocks.ts`);
-    return handler(args.inputs as State);
-  },
-};
+/** The plan's mocks; `seen` receives every resource's inputs as the engine would get them. */
+export function planMocks(seen: (type: string, name: string, inputs: State) => void): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+      const inputs = args.inputs as State;
+      seen(args.type, args.name, inputs);
+      const computed = COMPUTED[args.type]?.(args.name, inputs) ?? {};
+      if (args.custom === false) return { id: undefined, state: inputs };
+      // The program reads nothing back from a command; echoing its (large) stdin would only cost time.
+      if (args.type.startsWith("command:")) return { id: placeholder("id", args.name), state: {} };
+      // Every AWS resource has an ARN the cloud assigns.
+      return { id: placeholder("id", args.name), state: { arn: placeholder("arn", args.name), ...inputs, ...computed } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+      const handler = CALLS[args.token];
+      if (!handler) throw new Error(`the plan has no mock for the provider call ${args.token}; add one to cli/plan/mocks.ts`);
+      return handler(args.inputs as State);
+    },
+  };
+}

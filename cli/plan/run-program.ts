@@ -42,7 +42,6 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
-  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
   getProtect(): boolean | undefined;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
@@ -129,7 +128,14 @@ export interface RunOptions {
  */
 export async function runProgram(run: RunOptions): Promise<ProgramRun> {
   process.env[PLAN_ENV] = "1";
-  await pulumi.runtime.setMocks(planMocks, run.project, run.stack, false);
+  // Inputs arrive through the mocks (already deserialized); parent and options through the monitor.
+  const inputsOf = new Map<string, Record<string, unknown>>();
+  await pulumi.runtime.setMocks(
+    planMocks((type, name, inputs) => inputsOf.set(`${type}::${name}`, inputs)),
+    run.project,
+    run.stack,
+    false,
+  );
   pulumi.runtime.setAllConfig({ ...run.config.values }, [...run.config.secretKeys]);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
@@ -146,7 +152,7 @@ export async function runProgram(run: RunOptions): Promise<ProgramRun> {
           custom: req.getCustom(),
           parent: parent ? typeAndName(parent) : undefined,
           id: res.getId() || undefined,
-          inputs: maskSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+          inputs: maskSecrets(inputsOf.get(`${req.getType()}::${req.getName()}`) ?? {}) as Record<string, unknown>,
           options: options(req),
         });
       }

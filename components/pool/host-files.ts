@@ -22,7 +22,20 @@ export interface HostFiles {
   readonly "cardano-node.service": string;
 }
 
+const rendered = new WeakMap<LoadedPool, Map<string, HostFiles>>();
+
+/** A host's files; rendered once per loaded pool, since the component and the plan both ask. */
 export function renderHostFiles(pool: LoadedPool, host: HostSpec): HostFiles {
+  let perHost = rendered.get(pool);
+  if (!perHost) rendered.set(pool, (perHost = new Map()));
+  const cached = perHost.get(host.name);
+  if (cached) return cached;
+  const files = render(pool, host);
+  perHost.set(host.name, files);
+  return files;
+}
+
+function render(pool: LoadedPool, host: HostSpec): HostFiles {
   const topology = pool.peers.topologies.get(host.name);
   if (topology === undefined) throw new Error(`no topology was rendered for ${host.name}`);
   const { model, settings } = pool;
