@@ -27,7 +27,7 @@ const rendered = new WeakMap<LoadedPool, Map<string, HostFiles>>();
 /** A host's files; rendered once per loaded pool, since the component and the plan both ask. */
 export function renderHostFiles(pool: LoadedPool, host: HostSpec): HostFiles {
   let perHost = rendered.get(pool);
-  if (!perHost) rendered.set(pool, (perHost = new Map()));
+  if (!perHost) rendered.set(pool, (perHost = new Map<string, HostFiles>()));
   const cached = perHost.get(host.name);
   if (cached) return cached;
   const files = render(pool, host);
