@@ -5,12 +5,9 @@
 import * as fs from "node:fs";
 import { fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
-import { groupCandidates } from "../topology/candidates";
-import { parseExtraPeers } from "../topology/extra-peers";
 import type { RelayPeers } from "../topology/relay-peers";
 import type { PeerSnapshot } from "../topology/snapshot";
-import { readSnapshotFile } from "../topology/snapshot-file";
-import { poolTopologies } from "../topology/topologies";
+import { loadPoolTopologies } from "../topology/topologies";
 import type { PoolModel } from "./model";
 
 export interface PeerIdentity {
@@ -55,30 +52,26 @@ export function loadPoolPeers(
   const findings = new Findings();
   const { identity, findings: identityFindings } = peerIdentity(settings, model, options.ticker);
   findings.absorb(identityFindings);
-  const extra = parseExtraPeers(settings.extraPeers);
-  findings.absorb(extra.findings);
-  const read = readSnapshotFile(settings.peerSnapshotFile, model.network, options.baseDir);
-  findings.absorb(read.findings);
-  if (!read.snapshot || extra.findings.problems.length > 0) return { peers: undefined, findings };
-
-  const rendered = poolTopologies(model, groupCandidates(read.snapshot.pools), {
+  const topologies = loadPoolTopologies(model, {
+    peerSnapshotFile: settings.peerSnapshotFile,
     peerCount: settings.peerCount,
+    extraPeers: settings.extraPeers,
     poolIdentity: identity.value,
-    extraPeers: extra.peers,
+    baseDir: options.baseDir,
     ...(options.ownAddresses ? { ownAddresses: options.ownAddresses } : {}),
   });
-  findings.absorb(rendered.findings);
-  if (findings.problems.length > 0) return { peers: undefined, findings };
+  findings.absorb(topologies.findings);
+  if (findings.problems.length > 0 || !topologies.peers || !topologies.snapshot) return { peers: undefined, findings };
   return {
     peers: {
-      topologies: rendered.files,
-      relayPeers: rendered.peers,
+      topologies: topologies.files,
+      relayPeers: topologies.peers,
       identity,
       snapshot: {
-        path: read.path,
+        path: topologies.snapshotPath,
         label: settings.peerSnapshotFile.trim() === "" ? `the kit's bundled ${model.network.name} snapshot` : settings.peerSnapshotFile,
-        content: fs.readFileSync(read.path, "utf8"),
-        parsed: read.snapshot,
+        content: fs.readFileSync(topologies.snapshotPath, "utf8"),
+        parsed: topologies.snapshot,
       },
     },
     findings,

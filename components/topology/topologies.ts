@@ -19,6 +19,8 @@ export interface PoolTopologies {
   readonly peers: RelayPeers | undefined;
   /** The snapshot the peers came from (its pools and its skipped relays), for the plan. */
   readonly snapshot: PeerSnapshot | undefined;
+  /** The file it was read from (the operator's, or the bundled one). */
+  readonly snapshotPath: string;
   readonly findings: Findings;
 }
 
@@ -71,7 +73,7 @@ export function loadPoolTopologies(model: PoolModel, settings: TopologySettings)
   findings.absorb(extra.findings);
   const read = readSnapshotFile(settings.peerSnapshotFile, model.network, settings.baseDir);
   findings.absorb(read.findings);
-  if (!read.snapshot) return { files: new Map(), peers: undefined, snapshot: undefined, findings };
+  if (!read.snapshot) return { files: new Map(), peers: undefined, snapshot: undefined, snapshotPath: read.path, findings };
   const rendered = poolTopologies(model, groupCandidates(read.snapshot.pools), {
     peerCount: settings.peerCount,
     poolIdentity: settings.poolIdentity,
@@ -80,5 +82,5 @@ export function loadPoolTopologies(model: PoolModel, settings: TopologySettings)
   });
   findings.absorb(rendered.findings);
   const files = findings.problems.length === 0 ? rendered.files : new Map<string, string>();
-  return { files, peers: rendered.peers, snapshot: read.snapshot, findings };
+  return { files, peers: rendered.peers, snapshot: read.snapshot, snapshotPath: read.path, findings };
 }
