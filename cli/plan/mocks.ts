@@ -9,10 +9,6 @@ export function placeholder(property: string, of: string): string {
   return `<${property} of ${of}>`;
 }
 
-export function isPlaceholder(value: unknown): boolean {
-  return typeof value === "string" && /^<[^<>]+ of [^<>]+>$/.test(value);
-}
-
 type State = Record<string, unknown>;
 
 /** Values the cloud computes, per resource type, beyond echoing the inputs. */

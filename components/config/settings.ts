@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { NETWORK_NAMES } from "../networks/networks";
+import { isReleaseVersion } from "../node/releases";
 
 export const PROJECT = "stakepool";
 
@@ -31,6 +32,8 @@ function spec<S extends z.ZodType>(s: SettingSpec<S>): SettingSpec<S> {
 }
 
 const AUTO = "auto";
+/** A release tag the node scripts accept (no slash, no shell syntax): the scripts' own rule. */
+const releaseTag = (example: string) => z.string().refine(isReleaseVersion, { error: `must be a release tag such as "${example}"` });
 const instanceTypeSchema = z
   .string()
   .regex(/^(auto|[a-z][a-z0-9-]*\.[a-z0-9]+)$/, { error: 'must be an EC2 instance type such as "r6i.xlarge", or "auto"' });
@@ -153,7 +156,7 @@ export const SETTINGS = {
       "upgrades the hosts one at a time, relays first, without replacing them.",
     default: "11.1.3",
     example: "11.1.3",
-    schema: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, { error: 'must be a release tag such as "11.1.3"' }),
+    schema: releaseTag("11.1.3"),
   }),
   nodeSha256: spec({
     type: "string",
@@ -176,7 +179,7 @@ export const SETTINGS = {
     description: "The Mithril distribution whose mithril-client restores the chain database.",
     default: "2630.0",
     example: "2630.0",
-    schema: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, { error: 'must be a release tag such as "2630.0"' }),
+    schema: releaseTag("2630.0"),
   }),
   mithrilSha256: spec({
     type: "string",

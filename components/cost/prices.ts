@@ -54,8 +54,6 @@ export function regionPrices(region: string): { prices: RegionPrices; known: boo
   return known ? { prices: known, known: true } : { prices: REGIONS["us-east-1"]!, known: false };
 }
 
-export const PRICED_REGIONS: readonly string[] = Object.keys(REGIONS);
-
 /** USD per hour in us-east-1, scaled from the family's `.large` price (T sizes by memory, others by vCPU). */
 export function instanceHourlyUsEast1(type: InstanceTypeInfo): number | undefined {
   const family = type.name.split(".")[0]!;

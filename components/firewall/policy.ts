@@ -73,7 +73,3 @@ export function firewallPolicy(model: PoolModel): FirewallPolicy {
   return { core, relay };
 }
 
-/** Can `address` reach `port` on a host of `role` under the policy? (For tests and the plan's matrix.) */
-export function policyAllows(policy: FirewallPolicy, role: HostRole, port: number, matches: (cidr: string) => boolean): boolean {
-  return policy[role].some((r) => r.port === port && matches(r.source.cidr));
-}

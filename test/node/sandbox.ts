@@ -9,24 +9,17 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { createHash, randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { expect } from "vitest";
-import { readSettings } from "../../components/config/read";
 import { nodeFiles } from "../../components/node/cloud-config";
 import { nodeSettings } from "../../components/node/env-file";
 import { kitScript, NODE_ENV_FILE } from "../../components/node/paths";
-import { buildPoolModel, type HostSpec, type PoolModel } from "../../components/pool/model";
-import { rawConfig, type ConfigValues } from "../helpers/config";
+import type { HostSpec, PoolModel } from "../../components/pool/model";
 import type { LoopbackServer } from "../helpers/http-server";
 
 export type NetworkName = "mainnet" | "preprod" | "preview";
 
-export function testModel(network: NetworkName, overrides: ConfigValues = {}): PoolModel {
-  const read = readSettings(rawConfig(network, overrides));
-  expect(read.findings.problems).toEqual([]);
-  const built = buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "test" });
-  expect(built.findings.problems).toEqual([]);
-  return built.model!;
-}
+import { testModel } from "../helpers/model";
+
+export { testModel };
 
 export function sha256(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");

@@ -1,15 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { readSettings } from "../../components/config/read";
 import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { INSTANCE_TYPES } from "../../components/host/instance-types";
 import { instanceHourlyUsEast1 } from "../../components/cost/prices";
-import { buildPoolModel } from "../../components/pool/model";
-import { rawConfig, type ConfigValues } from "../helpers/config";
+import type { ConfigValues } from "../helpers/config";
+import { testModel } from "../helpers/model";
 
 function cost(network: "mainnet" | "preview", overrides: ConfigValues = {}) {
-  const read = readSettings(rawConfig(network, overrides));
-  const region = String(overrides["aws:region"] ?? "us-east-2");
-  return estimateMonthlyCost(buildPoolModel({ settings: read.settings!, region, stack: "t" }).model!);
+  return estimateMonthlyCost(testModel(network, overrides));
 }
 
 describe("the monthly cost estimate", () => {

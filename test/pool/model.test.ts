@@ -3,15 +3,10 @@ import { describe, expect, it } from "vitest";
 import { firewallPolicy } from "../../components/firewall/policy";
 import { buildPoolModel } from "../../components/pool/model";
 import { readSettings } from "../../components/config/read";
-import { rawConfig, type ConfigValues } from "../helpers/config";
+import { rawConfig } from "../helpers/config";
+import { testModel } from "../helpers/model";
 
-function model(network: "mainnet" | "preprod" | "preview", overrides: ConfigValues = {}) {
-  const read = readSettings(rawConfig(network, overrides));
-  expect(read.findings.problems).toEqual([]);
-  const built = buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "test" });
-  expect(built.findings.problems).toEqual([]);
-  return built.model!;
-}
+const model = testModel;
 
 describe("the pool model", () => {
   it("puts the core in the first zone and spreads relays round-robin", () => {

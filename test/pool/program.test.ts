@@ -5,6 +5,7 @@
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildPlan, type Plan } from "../../cli/plan/build-plan";
+import { USER_DATA_MAX_BYTES } from "../../components/host/host";
 import { ROOT, type ResourceEntry } from "../helpers/plan";
 
 let plan: Plan;
@@ -173,7 +174,7 @@ describe("the plan's files", () => {
     for (const instance of instances) {
       const host = instance.name.replace(/^pool-/, "");
       const packed = Buffer.from(String(instance.inputs.userDataBase64), "base64");
-      expect(packed.length).toBeLessThanOrEqual(16384);
+      expect(packed.length).toBeLessThanOrEqual(USER_DATA_MAX_BYTES); // 16384
       expect(gunzipSync(packed).toString("utf8")).toBe(plan.files.get(`hosts/${host}/cloud-init.yaml`));
       expect(instance.inputs.userData).toBeUndefined();
     }

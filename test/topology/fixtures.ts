@@ -1,20 +1,15 @@
 /** Shared inputs for the topology tests: pool models, and the bundled snapshots read as raw JSON. */
 import fs from "node:fs";
 import { expect } from "vitest";
-import { readSettings } from "../../components/config/read";
 import { NETWORKS, type NetworkName } from "../../components/networks/networks";
-import { buildPoolModel, type PoolModel } from "../../components/pool/model";
+import type { PoolModel } from "../../components/pool/model";
 import { groupCandidates, type CandidateGroup } from "../../components/topology/candidates";
 import { parseSnapshot, type PeerSnapshot } from "../../components/topology/snapshot";
 import { bundledSnapshotPath } from "../../components/topology/snapshot-file";
-import { rawConfig } from "../helpers/config";
+import { testModel } from "../helpers/model";
 
 export function poolModel(network: NetworkName, relays: number): PoolModel {
-  const read = readSettings(rawConfig(network, { relays }));
-  expect(read.findings.problems).toEqual([]);
-  const built = buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "test" });
-  expect(built.findings.problems).toEqual([]);
-  return built.model!;
+  return testModel(network, { relays });
 }
 
 export function snapshotText(network: NetworkName): string {
