@@ -48,7 +48,7 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 
 function mainnetPools(): SnapshotPool[] {
   const text = fs.readFileSync(bundledSnapshotPath("mainnet"), "utf8");
-  const parsed = parseSnapshot({ text, source: "mainnet.json", expectedMagic: NETWORKS.mainnet.magic, network: "mainnet" });
+  const parsed = parseSnapshot({ text, source: "mainnet.json", network: NETWORKS.mainnet });
   if (!parsed.snapshot) throw new Error("the bundled mainnet snapshot does not parse");
   return [...parsed.snapshot.pools];
 }

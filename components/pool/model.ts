@@ -22,6 +22,8 @@ export interface HostSpec {
   readonly availabilityZone: string;
   readonly subnetCidr: string;
   readonly privateIp: string;
+  /** Whether the host has an IPv6 route to the Internet (an AWS pool's VPC is IPv4 only). */
+  readonly ipv6: boolean;
   readonly instanceType: InstanceTypeInfo;
   readonly rootVolumeGiB: number;
   readonly dataVolumeGiB: number;
@@ -114,6 +116,7 @@ export function buildPoolModel({ settings, region, stack }: ModelInput): ModelRe
       availabilityZone: subnet.availabilityZone,
       subnetCidr: subnet.cidr,
       privateIp: hostAddress(subnet, relayNumber),
+      ipv6: false,
       instanceType: info,
       rootVolumeGiB: settings.rootVolumeGiB,
       dataVolumeGiB,

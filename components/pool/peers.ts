@@ -1,8 +1,7 @@
 /**
  * The pool's peers: which snapshot, which identity seeds the draw, each relay's community peers and
- * every host's topology file. Reads the snapshot file (the only I/O); everything else is pure.
+ * every host's topology file. The snapshot is read once (the only I/O): the bytes checked are the bytes delivered.
  */
-import * as fs from "node:fs";
 import { fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { RelayPeers } from "../topology/relay-peers";
@@ -61,7 +60,9 @@ export function loadPoolPeers(
     ...(options.ownAddresses ? { ownAddresses: options.ownAddresses } : {}),
   });
   findings.absorb(topologies.findings);
-  if (findings.problems.length > 0 || !topologies.peers || !topologies.snapshot) return { peers: undefined, findings };
+  if (findings.problems.length > 0 || !topologies.peers || !topologies.snapshot || topologies.snapshotText === undefined) {
+    return { peers: undefined, findings };
+  }
   return {
     peers: {
       topologies: topologies.files,
@@ -70,7 +71,7 @@ export function loadPoolPeers(
       snapshot: {
         path: topologies.snapshotPath,
         label: settings.peerSnapshotFile.trim() === "" ? `the kit's bundled ${model.network.name} snapshot` : settings.peerSnapshotFile,
-        content: fs.readFileSync(topologies.snapshotPath, "utf8"),
+        content: topologies.snapshotText,
         parsed: topologies.snapshot,
       },
     },

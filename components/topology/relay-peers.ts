@@ -78,7 +78,9 @@ export function relayPeers(model: PoolModel, groups: readonly CandidateGroup[], 
     }
   }
   const exclude = [...own, ...options.extraPeers.map((peer) => peer.address)];
-  findings.absorb(checkCandidates(groups, options.peerCount, exclude));
+  // Checked for the relay that can reach the fewest peers: IPv4-only if any relay is.
+  const ipv6 = model.relays.every((relay) => relay.ipv6);
+  findings.absorb(checkCandidates(groups, options.peerCount, exclude, ipv6));
 
   // Core and siblings (one per relay of the pool) and the extra peers share the local-root room.
   const room = MAX_LOCAL_ROOTS - model.relays.length - options.extraPeers.length;
@@ -92,7 +94,7 @@ export function relayPeers(model: PoolModel, groups: readonly CandidateGroup[], 
         : `keep at most ${MAX_LOCAL_ROOTS - model.relays.length - options.peerCount} entries in ${EXTRA_PEERS_SETTING} (pulumi config rm --path '${EXTRA_PEERS_SETTING}[<i>]')`,
     );
   }
-  const available = eligibleGroups(groups, exclude).length;
+  const available = eligibleGroups(groups, exclude, ipv6).length;
   const wanted = listedPeerCount(options.peerCount);
   const listed = Math.max(options.peerCount, Math.min(wanted, available, room));
   if (available >= options.peerCount && room >= options.peerCount && listed < wanted) {
@@ -105,7 +107,7 @@ export function relayPeers(model: PoolModel, groups: readonly CandidateGroup[], 
 
   const community = new Map<string, readonly ChosenPeer[]>();
   for (const relay of model.relays) {
-    community.set(relay.name, selectPeers(groups, { count: listed, seed: relaySeed(options.poolIdentity, relay), exclude }).peers);
+    community.set(relay.name, selectPeers(groups, { count: listed, seed: relaySeed(options.poolIdentity, relay), exclude, ipv6: relay.ipv6 }).peers);
   }
   return { community, hotValency: options.peerCount, findings };
 }

@@ -52,6 +52,12 @@ export interface SelectOptions {
   readonly exclude?: readonly string[];
   /** See STAKE_WEIGHT_EXPONENT; exposed for the bench. */
   readonly weightExponent?: number;
+  /**
+   * Whether the relay can reach IPv6 addresses. Without it (the default), IPv6 literal peers are left
+   * out and a group whose relays are all IPv6 literals is not a candidate: the node would dial them
+   * forever. DNS names stay (their A records reach the relay).
+   */
+  readonly ipv6?: boolean;
 }
 
 export interface Selection {
@@ -73,10 +79,21 @@ function logScore(stake: number, exponent: number, u: number): number {
   return exponent * Math.log(Math.max(stake, Number.MIN_VALUE)) - Math.log(-Math.log(u));
 }
 
-/** Groups that hold none of the excluded hosts. */
-export function eligibleGroups(groups: readonly CandidateGroup[], exclude: readonly string[] = []): CandidateGroup[] {
+/** Whether a relay that has no IPv6 route could dial this peer. */
+function reachableOverIpv4(peer: Peer): boolean {
+  return !peer.address.includes(":");
+}
+
+/**
+ * Groups that hold none of the excluded hosts, each keeping only the relays the choosing relay can reach
+ * (`ipv6` false: no IPv6 literals); a group left without a relay is not a candidate.
+ */
+export function eligibleGroups(groups: readonly CandidateGroup[], exclude: readonly string[] = [], ipv6 = false): CandidateGroup[] {
   const excluded = new Set(exclude.map(canonicalHost));
-  return groups.filter((group) => !group.relays.some((relay) => excluded.has(relay.address)));
+  return groups
+    .filter((group) => !group.relays.some((relay) => excluded.has(relay.address)))
+    .map((group) => (ipv6 ? group : { ...group, relays: group.relays.filter(reachableOverIpv4) }))
+    .filter((group) => group.relays.length > 0);
 }
 
 /** The relay a seed picks inside a group: the highest hash over the relay's own key. */
@@ -121,8 +138,8 @@ function candidateProblems(eligible: readonly CandidateGroup[], count: number): 
  * is below 20, or when fewer candidate groups remain than `count` (the message says how many groups
  * and relays are available). The same for every relay of a pool, so the caller checks once.
  */
-export function checkCandidates(groups: readonly CandidateGroup[], count: number, exclude: readonly string[] = []): Findings {
-  return candidateProblems(eligibleGroups(groups, exclude), count);
+export function checkCandidates(groups: readonly CandidateGroup[], count: number, exclude: readonly string[] = [], ipv6 = false): Findings {
+  return candidateProblems(eligibleGroups(groups, exclude, ipv6), count);
 }
 
 /**
@@ -133,7 +150,7 @@ export function checkCandidates(groups: readonly CandidateGroup[], count: number
 export function selectPeers(groups: readonly CandidateGroup[], options: SelectOptions): Selection {
   const { count, seed } = options;
   const exponent = options.weightExponent ?? STAKE_WEIGHT_EXPONENT;
-  const eligible = eligibleGroups(groups, options.exclude);
+  const eligible = eligibleGroups(groups, options.exclude, options.ipv6 ?? false);
   const findings = candidateProblems(eligible, count);
   const scored = eligible.map((group) => ({ group, score: logScore(group.stake, exponent, hashUniform("group", seed, group.key)) }));
   scored.sort((a, b) => b.score - a.score || (a.group.key < b.group.key ? -1 : a.group.key > b.group.key ? 1 : 0));

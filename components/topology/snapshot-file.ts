@@ -8,9 +8,51 @@ import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
 import { parseSnapshot, SNAPSHOT_SETTING, snapshotFix, type SnapshotParse } from "./snapshot";
 
+/**
+ * The largest snapshot file the kit reads. The official mainnet snapshot is 150 KB; a big-ledger snapshot
+ * lists at most a few hundred pools. The bound keeps a wrong path (a disk image, /dev/zero) from eating
+ * the machine's memory.
+ */
+export const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+
 /** The official snapshot bundled with the kit (see snapshots/README.md for where each came from). */
 export function bundledSnapshotPath(network: NetworkProfile["name"]): string {
   return path.join(__dirname, "snapshots", `${network}.json`);
+}
+
+export type BoundedRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Reads a regular file of at most `maxBytes`, never blocking: a FIFO, a device or a folder is refused
+ * before it is opened for reading, and a file that grows past the bound while being read is refused.
+ */
+export function readBoundedFile(file: string, maxBytes: number): BoundedRead {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})` };
+  }
+  if (stat.isDirectory()) return { ok: false, reason: "is a folder" };
+  if (!stat.isFile()) return { ok: false, reason: "is not a regular file (a pipe, socket or device is never read)" };
+  if (stat.size > maxBytes) return { ok: false, reason: `is ${stat.size} bytes; a peer snapshot is at most ${maxBytes}` };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+  }
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length <= maxBytes; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read` };
+    const text = buffer.subarray(0, length).toString("utf8");
+    return { ok: true, text };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -18,17 +60,14 @@ export function bundledSnapshotPath(network: NetworkProfile["name"]): string {
  * is taken from `baseDir` (the Pulumi project folder). A missing or unreadable file is a problem on
  * `stakepool:peerSnapshotFile`, like a malformed one.
  */
-export function readSnapshotFile(file: string, network: NetworkProfile, baseDir: string = process.cwd()): SnapshotParse & { readonly path: string } {
+export function readSnapshotFile(file: string, network: NetworkProfile, baseDir: string = process.cwd()): SnapshotParse & { readonly path: string; readonly text: string | undefined } {
   const chosen = file.trim() === "" ? bundledSnapshotPath(network.name) : path.resolve(baseDir, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(chosen, "utf8");
-  } catch (error) {
+  const read = readBoundedFile(chosen, MAX_SNAPSHOT_BYTES);
+  if (!read.ok) {
     const findings = new Findings();
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code ?? String(error)})`;
-    findings.problem(SNAPSHOT_SETTING, `${file} (${chosen}) ${reason}`, snapshotFix(network.name));
-    return { snapshot: undefined, findings, path: chosen };
+    findings.problem(SNAPSHOT_SETTING, `${file} (${chosen}) ${read.reason}`, snapshotFix(network.name));
+    return { snapshot: undefined, findings, path: chosen, text: undefined };
   }
-  return { ...parseSnapshot({ text, source: file.trim() === "" ? chosen : file, expectedMagic: network.magic, network: network.name }), path: chosen };
+  const source = file.trim() === "" ? chosen : file;
+  return { ...parseSnapshot({ text: read.text, source, network }), path: chosen, text: read.text };
 }

@@ -1,28 +1,24 @@
 /**
- * Reads a big-ledger peer snapshot (the file `cardano-cli query ledger-peer-snapshot` writes, and the
- * one each node release ships) into the pools and relays the kit may choose community peers from.
+ * Reads a big-ledger peer snapshot (the file `cardano-cli latest query ledger-peer-snapshot` writes, and
+ * the one each node release ships) into the pools and relays the kit may choose community peers from.
  *
- * Two versions of the format exist and both are read:
- * - newer (mainnet's): `{NetworkMagic, NodeToClientVersion, Point, bigLedgerPools}`, each relay
- *   `{address, port?}`, `address` an IP or a DNS name, no port meaning an SRV name;
- * - older (`"version": 1`, preprod's and preview's): `{version, slotNo, bigLedgerPools}`, each relay
- *   `{address, port}` for an IP or `{domain, port}` for a DNS name.
+ * The same file is delivered to every relay as its `peerSnapshotFile`, so it is first checked by the
+ * node's own rules (../node/rules/peer-snapshot.ts): only the current format (NodeToClientVersion 23),
+ * the pool's network magic, a block point at or after the network's `useLedgerAfterSlot`. A file the
+ * node would refuse is a problem on `stakepool:peerSnapshotFile`.
  *
- * A file that is not a snapshot is a problem. A relay that is well formed but that the kit will not
- * write into a topology (an SRV name, an address nobody can reach, port 0) is skipped and listed, so
- * the plan can say why a pool is missing: the snapshot is on-chain data, not the operator's mistake.
+ * A relay the node would read but the kit will not write into a topology (an SRV name, a port the node
+ * would wrap, an address nobody can reach) is skipped and listed, so the plan can say why a pool is
+ * missing: the snapshot is on-chain data written by strangers, not the operator's mistake.
  */
 import { fullKey } from "../config/settings";
 import { Findings } from "../config/problems";
-import { comparePeers, isValidPort, parseHost, type Peer } from "./peer";
+import type { NetworkProfile } from "../networks/networks";
+import { decodePeerSnapshot, refusalsFor, type SnapshotRelay } from "../node/rules/peer-snapshot";
+import { comparePeers, parseHost, type Peer } from "./peer";
 
 /** The setting every snapshot problem is reported on. */
 export const SNAPSHOT_SETTING = fullKey("peerSnapshotFile");
-
-/** More shape problems than this are summed up in one: a file that is not a snapshot fails everywhere. */
-const MAX_SHAPE_PROBLEMS = 5;
-
-export type SnapshotFormat = "network-magic" | "version-1";
 
 export interface SnapshotPool {
   /** Position in `bigLedgerPools`: the only name a snapshot gives a pool. */
@@ -42,11 +38,9 @@ export interface SkippedRelay {
 }
 
 export interface PeerSnapshot {
-  readonly format: SnapshotFormat;
-  /** Absent from version-1 files, which cannot be checked against the pool's network. */
-  readonly networkMagic: number | undefined;
-  /** The slot of the ledger state the snapshot was taken from, when the file says it. */
-  readonly slot: number | undefined;
+  readonly networkMagic: number;
+  /** The slot of the ledger state the snapshot was taken from. */
+  readonly slot: number;
   readonly pools: readonly SnapshotPool[];
   readonly skipped: readonly SkippedRelay[];
 }
@@ -55,10 +49,8 @@ export interface SnapshotInput {
   readonly text: string;
   /** How the operator would recognise the file in a message, e.g. its path. */
   readonly source: string;
-  /** The pool's network magic (`NETWORKS[name].magic`); a snapshot of another network is refused. */
-  readonly expectedMagic: number;
-  /** The network's name, for the fix. */
-  readonly network: string;
+  /** The pool's network: its magic and the `useLedgerAfterSlot` the relays' topologies carry. */
+  readonly network: NetworkProfile;
 }
 
 export interface SnapshotParse {
@@ -66,208 +58,56 @@ export interface SnapshotParse {
   readonly findings: Findings;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: Json | undefined): string {
-  if (value === undefined) return "missing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
-}
-
 /** The fix for a file that is not a usable snapshot of the pool's network. */
 export function snapshotFix(network: string): string {
+  const magic = network === "mainnet" ? "--mainnet" : `--testnet-magic <${network}'s magic>`;
   return (
-    `write a fresh snapshot on a synced ${network} node with \`cardano-cli query ledger-peer-snapshot --out-file peer-snapshot.json\` ` +
-    `and \`pulumi config set ${SNAPSHOT_SETTING} peer-snapshot.json\`, or use the kit's bundled one: \`pulumi config rm ${SNAPSHOT_SETTING}\``
+    `write a fresh snapshot on a synced ${network} node with \`cardano-cli latest query ledger-peer-snapshot ${magic} ` +
+    "--socket-path <node.socket> --out-file peer-snapshot.json` and " +
+    `\`pulumi config set ${SNAPSHOT_SETTING} peer-snapshot.json\`, or use the kit's bundled one: \`pulumi config rm ${SNAPSHOT_SETTING}\``
   );
 }
 
-class ShapeReport {
-  private count = 0;
-
-  constructor(
-    private readonly findings: Findings,
-    private readonly source: string,
-    private readonly fix: string,
-  ) {}
-
-  add(message: string): void {
-    this.count += 1;
-    if (this.count <= MAX_SHAPE_PROBLEMS) this.findings.problem(SNAPSHOT_SETTING, `${this.source}: ${message}`, this.fix);
-  }
-
-  finish(): void {
-    if (this.count > MAX_SHAPE_PROBLEMS) {
-      this.findings.problem(
-        SNAPSHOT_SETTING,
-        `${this.source}: ${this.count - MAX_SHAPE_PROBLEMS} more problems of the same kind (is this a peer snapshot?)`,
-        this.fix,
-      );
-    }
-  }
-
-  get any(): boolean {
-    return this.count > 0;
-  }
-}
-
-interface RelayRead {
-  readonly peer?: Peer;
-  readonly skipped?: SkippedRelay;
-}
-
-/** Turns one well-formed relay into a peer, or says why the kit will not write it. */
-function usableRelay(where: string, host: string, port: number | undefined, written: string): RelayRead {
-  const skip = (reason: string): RelayRead => ({ skipped: { where, relay: written, reason } });
-  if (port === undefined) {
-    return skip("an SRV name (no port): the kit writes only access points with a port");
-  }
-  if (!isValidPort(port)) return skip(`port ${port} is not a TCP port (1-65535)`);
-  const parsed = parseHost(host);
-  if (!parsed.ok) return skip(parsed.message);
+/** Why the kit will not write a relay the node reads from the snapshot, or undefined to keep it. */
+function usable(relay: SnapshotRelay & { readonly portWraps?: number }): { peer: Peer } | { reason: string } {
+  if (relay.kind === "srv") return { reason: "an SRV name (no port): the kit writes only access points with a port" };
+  if (relay.portWraps !== undefined) return { reason: `port ${relay.portWraps} is not a TCP port; the node would read it as ${relay.port}` };
+  if (relay.port === 0) return { reason: "port 0 is not a TCP port" };
+  const parsed = parseHost(relay.address);
+  if (!parsed.ok) return { reason: parsed.message };
   if (parsed.kind !== "dns" && parsed.range !== "unicast") {
-    return skip(`${parsed.address} is a ${parsed.range} address: nobody on the Internet reaches it`);
+    return { reason: `${parsed.address} is a ${parsed.range} address: nobody on the Internet reaches it` };
   }
-  return { peer: { address: parsed.address, port } };
-}
-
-function readRelay(relay: Json, where: string, format: SnapshotFormat, shape: ShapeReport): RelayRead | undefined {
-  if (!isObject(relay)) {
-    shape.add(`${where} is ${describe(relay)}, not a relay object`);
-    return undefined;
-  }
-  const host = relay.address ?? relay.domain;
-  if (host === undefined) {
-    shape.add(`${where} has neither address nor domain`);
-    return undefined;
-  }
-  if (typeof host !== "string") {
-    shape.add(`${where}.${relay.address !== undefined ? "address" : "domain"} is ${describe(host)}, not text`);
-    return undefined;
-  }
-  if (relay.port !== undefined && typeof relay.port !== "number") {
-    shape.add(`${where}.port is ${describe(relay.port)}, not a number`);
-    return undefined;
-  }
-  if (relay.port === undefined && format === "version-1") {
-    shape.add(`${where} has no port (version-1 snapshots always give one)`);
-    return undefined;
-  }
-  const port = relay.port;
-  const written = port === undefined ? host : `${host}:${port}`;
-  return usableRelay(where, host, port, written);
-}
-
-function readPools(pools: Json | undefined, format: SnapshotFormat, shape: ShapeReport, skipped: SkippedRelay[]): SnapshotPool[] {
-  if (!Array.isArray(pools)) {
-    shape.add(`bigLedgerPools is ${describe(pools)}, not a list`);
-    return [];
-  }
-  const out: SnapshotPool[] = [];
-  pools.forEach((pool, index) => {
-    const where = `bigLedgerPools[${index}]`;
-    if (!isObject(pool)) {
-      shape.add(`${where} is ${describe(pool)}, not a pool object`);
-      return;
-    }
-    const stake = pool.relativeStake;
-    if (typeof stake !== "number" || !Number.isFinite(stake) || stake < 0 || stake > 1) {
-      shape.add(`${where}.relativeStake is ${describe(stake)}, not a share of stake between 0 and 1`);
-      return;
-    }
-    if (!Array.isArray(pool.relays)) {
-      shape.add(`${where}.relays is ${describe(pool.relays)}, not a list`);
-      return;
-    }
-    const relays: Peer[] = [];
-    const seen = new Set<string>();
-    pool.relays.forEach((relay, r) => {
-      const read = readRelay(relay, `${where}.relays[${r}]`, format, shape);
-      if (read?.skipped) skipped.push(read.skipped);
-      if (read?.peer) {
-        const key = `${read.peer.address} ${read.peer.port}`;
-        if (!seen.has(key)) relays.push(read.peer);
-        seen.add(key);
-      }
-    });
-    relays.sort(comparePeers);
-    out.push({ index, relativeStake: stake, relays });
-  });
-  return out;
-}
-
-function readSlot(root: JsonObject, format: SnapshotFormat): number | undefined {
-  const slot = format === "version-1" ? root.slotNo : isObject(root.Point) ? root.Point.blockPointSlot : undefined;
-  return typeof slot === "number" && Number.isSafeInteger(slot) && slot >= 0 ? slot : undefined;
+  return { peer: { address: parsed.address, port: relay.port } };
 }
 
 /**
- * Parses snapshot text of either format. Problems (on `stakepool:peerSnapshotFile`) for text that is
- * not JSON, a file that is not a snapshot, a malformed pool or relay (named by its place in the file),
- * and a snapshot of another network. Deterministic: pools keep the file's order, relays are sorted.
+ * Parses and checks snapshot text for the pool's network. Problems (on `stakepool:peerSnapshotFile`) for
+ * anything the node would fail to read or refuse to use. Deterministic: pools keep the file's order,
+ * relays are sorted.
  */
-export function parseSnapshot({ text, source, expectedMagic, network }: SnapshotInput): SnapshotParse {
+export function parseSnapshot({ text, source, network }: SnapshotInput): SnapshotParse {
   const findings = new Findings();
-  const fix = snapshotFix(network);
-  let root: Json;
-  try {
-    root = JSON.parse(text) as Json;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    findings.problem(SNAPSHOT_SETTING, `${source} is not JSON (${reason})`, fix);
+  const fix = snapshotFix(network.name);
+  const decoded = decodePeerSnapshot(text);
+  if (!decoded.ok) {
+    for (const error of decoded.errors) findings.problem(SNAPSHOT_SETTING, `${source}: ${error}`, fix);
     return { snapshot: undefined, findings };
   }
-  if (!isObject(root)) {
-    findings.problem(SNAPSHOT_SETTING, `${source} is ${describe(root)}, not a peer snapshot object`, fix);
-    return { snapshot: undefined, findings };
-  }
+  const refusals = refusalsFor(decoded.snapshot, { networkMagic: network.magic, useLedgerAfterSlot: network.useLedgerAfterSlot });
+  for (const refusal of refusals) findings.problem(SNAPSHOT_SETTING, `${source} ${refusal}`, fix);
+  const { point } = decoded.snapshot;
+  if (refusals.length > 0 || point === "origin") return { snapshot: undefined, findings };
 
-  let format: SnapshotFormat;
-  if (root.version !== undefined) {
-    if (root.version !== 1) {
-      findings.problem(SNAPSHOT_SETTING, `${source} has snapshot version ${JSON.stringify(root.version)}; the kit reads version 1 and NetworkMagic snapshots`, fix);
-      return { snapshot: undefined, findings };
-    }
-    format = "version-1";
-  } else if (root.NetworkMagic !== undefined) {
-    format = "network-magic";
-  } else {
-    findings.problem(
-      SNAPSHOT_SETTING,
-      `${source} is not a ledger peer snapshot: it has neither NetworkMagic nor version (keys: ${Object.keys(root).sort().join(", ") || "none"})`,
-      fix,
-    );
-    return { snapshot: undefined, findings };
-  }
-
-  let networkMagic: number | undefined;
-  if (format === "network-magic") {
-    const magic = root.NetworkMagic;
-    if (typeof magic !== "number" || !Number.isSafeInteger(magic) || magic < 0) {
-      findings.problem(SNAPSHOT_SETTING, `${source}: NetworkMagic is ${describe(magic)}, not a network magic number`, fix);
-      return { snapshot: undefined, findings };
-    }
-    if (magic !== expectedMagic) {
-      findings.problem(
-        SNAPSHOT_SETTING,
-        `${source} is a snapshot of network magic ${magic}, but the pool runs on ${network} (magic ${expectedMagic})`,
-        fix,
-      );
-      return { snapshot: undefined, findings };
-    }
-    networkMagic = magic;
-  }
-
-  const shape = new ShapeReport(findings, source, fix);
   const skipped: SkippedRelay[] = [];
-  const pools = readPools(root.bigLedgerPools, format, shape, skipped);
-  shape.finish();
-  if (shape.any) return { snapshot: undefined, findings };
-  return { snapshot: { format, networkMagic, slot: readSlot(root, format), pools, skipped }, findings };
+  const pools = decoded.snapshot.pools.map((pool, index): SnapshotPool => {
+    const relays = new Map<string, Peer>();
+    pool.relays.forEach((relay, r) => {
+      const verdict = usable(relay);
+      if ("reason" in verdict) skipped.push({ where: `bigLedgerPools[${index}].relays[${r}]`, relay: relay.written, reason: verdict.reason });
+      else relays.set(`${verdict.peer.address} ${verdict.peer.port}`, verdict.peer);
+    });
+    return { index, relativeStake: Math.min(pool.relativeStake, 1), relays: [...relays.values()].sort(comparePeers) };
+  });
+  return { snapshot: { networkMagic: decoded.snapshot.networkMagic, slot: point.slot, pools, skipped }, findings };
 }

@@ -21,6 +21,8 @@ export interface PoolTopologies {
   readonly snapshot: PeerSnapshot | undefined;
   /** The file it was read from (the operator's, or the bundled one). */
   readonly snapshotPath: string;
+  /** Its exact text: what every relay receives as its peer-snapshot.json. */
+  readonly snapshotText: string | undefined;
   readonly findings: Findings;
 }
 
@@ -73,7 +75,7 @@ export function loadPoolTopologies(model: PoolModel, settings: TopologySettings)
   findings.absorb(extra.findings);
   const read = readSnapshotFile(settings.peerSnapshotFile, model.network, settings.baseDir);
   findings.absorb(read.findings);
-  if (!read.snapshot) return { files: new Map(), peers: undefined, snapshot: undefined, snapshotPath: read.path, findings };
+  if (!read.snapshot) return { files: new Map(), peers: undefined, snapshot: undefined, snapshotPath: read.path, snapshotText: undefined, findings };
   const rendered = poolTopologies(model, groupCandidates(read.snapshot.pools), {
     peerCount: settings.peerCount,
     poolIdentity: settings.poolIdentity,
@@ -82,5 +84,5 @@ export function loadPoolTopologies(model: PoolModel, settings: TopologySettings)
   });
   findings.absorb(rendered.findings);
   const files = findings.problems.length === 0 ? rendered.files : new Map<string, string>();
-  return { files, peers: rendered.peers, snapshot: read.snapshot, snapshotPath: read.path, findings };
+  return { files, peers: rendered.peers, snapshot: read.snapshot, snapshotPath: read.path, snapshotText: read.text, findings };
 }

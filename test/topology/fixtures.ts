@@ -33,7 +33,7 @@ export function rawPools(network: NetworkName): RawPool[] {
 }
 
 export function bundled(network: NetworkName): { snapshot: PeerSnapshot; groups: CandidateGroup[] } {
-  const parsed = parseSnapshot({ text: snapshotText(network), source: `${network}.json`, expectedMagic: NETWORKS[network].magic, network });
+  const parsed = parseSnapshot({ text: snapshotText(network), source: `${network}.json`, network: NETWORKS[network] });
   expect(parsed.findings.problems).toEqual([]);
   return { snapshot: parsed.snapshot!, groups: groupCandidates(parsed.snapshot!.pools) };
 }

@@ -183,3 +183,45 @@ describe("selectPeers", () => {
     }
   });
 });
+
+describe("IPv6 literal peers", () => {
+  // A synthetic snapshot where a third of the groups have an IPv6 literal, and some have nothing else.
+  const groups = groupCandidates(
+    Array.from({ length: 60 }, (_, i): SnapshotPool => ({
+      index: i,
+      relativeStake: 0.01,
+      relays:
+        i % 3 === 0
+          ? [{ address: `2001:db8::${(i + 1).toString(16)}`, port: 3001 }]
+          : i % 3 === 1
+            ? [{ address: `2001:db8::${(i + 1).toString(16)}`, port: 3001 }, { address: `relay-${i}.example.org`, port: 3001 }]
+            : [{ address: `relay-${i}.example.org`, port: 3001 }],
+    })),
+  );
+
+  it("are never chosen for a relay without an IPv6 route, whatever the seed; its groups with another relay stay candidates", () => {
+    fc.assert(
+      fc.property(fc.string(), (seed) => {
+        const { peers, findings } = selectPeers(groups, { count: 25, seed });
+        expect(findings.problems).toEqual([]);
+        expect(peers.filter((p) => p.address.includes(":"))).toEqual([]);
+        expect(peers).toHaveLength(25);
+      }),
+    );
+  });
+
+  it("are chosen for a relay that has an IPv6 route, deterministically", () => {
+    const a = selectPeers(groups, { count: 25, seed: "pool/relay-1", ipv6: true }).peers;
+    expect(a.some((p) => p.address.includes(":"))).toBe(true);
+    expect(selectPeers(groups, { count: 25, seed: "pool/relay-1", ipv6: true }).peers).toEqual(a);
+  });
+
+  it("leave the mainnet snapshot's 3 IPv6 literals out of every IPv4-only relay's draw", () => {
+    const { groups: mainnet } = bundled("mainnet");
+    expect(mainnet.flatMap((g) => g.relays).filter((r) => r.address.includes(":"))).toHaveLength(3);
+    for (let i = 0; i < 200; i++) {
+      const { peers } = selectPeers(mainnet, { count: 25, seed: `pool-${i}/relay-1` });
+      expect(peers.some((p) => p.address.includes(":"))).toBe(false);
+    }
+  });
+});
