@@ -33,6 +33,11 @@ export const DEVICE_WAIT_SECONDS = 600;
 export const DATA_LABEL = "cardano-data";
 /** How long an upgrade waits for a running setup (a mainnet Mithril restore takes 20–35 minutes). */
 export const LOCK_WAIT_SECONDS = 10800;
+/** A failed setup is tried again after 30 s, then twice as long each time, at most every 15 minutes. */
+export const SETUP_RETRY_FIRST_SECONDS = 30;
+export const SETUP_RETRY_MAX_SECONDS = 900;
+/** One attempt (volume, release, a mainnet Mithril restore of 20–35 minutes) is stopped after 4 hours. */
+export const SETUP_ATTEMPT_SECONDS = 14400;
 
 export interface NodeEnvOptions {
   /** Fill an empty data volume from Mithril (the default) instead of syncing from genesis. */
@@ -77,6 +82,9 @@ export function nodeSettings(model: PoolModel, host: HostSpec, options: NodeEnvO
     NODE_UNIT_FILE: `${SYSTEMD_UNIT_DIR}/${NODE_SERVICE}.service`,
     NODE_USER,
     NODE_VERSION_TAG,
+    SETUP_ATTEMPT_SECONDS: String(SETUP_ATTEMPT_SECONDS),
+    SETUP_RETRY_FIRST_SECONDS: String(SETUP_RETRY_FIRST_SECONDS),
+    SETUP_RETRY_MAX_SECONDS: String(SETUP_RETRY_MAX_SECONDS),
     SYSTEMCTL: "systemctl",
   };
 }

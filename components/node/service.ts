@@ -33,8 +33,6 @@ export interface NodeServiceOptions {
 export const NODE_OPEN_FILES = 65536;
 /** Time the node gets after SIGINT to close its database cleanly before it is killed. */
 export const NODE_STOP_TIMEOUT_SECONDS = 900;
-/** How long the setup may take at most (a mainnet Mithril restore takes 20–35 minutes). */
-export const SETUP_TIMEOUT = "6h";
 
 /** The script the setup unit runs. */
 export const NODE_SETUP_SCRIPT = kitScript("node-setup.sh");
@@ -146,7 +144,9 @@ export function renderNodeService(model: PoolModel, host: HostSpec, options: Nod
 /**
  * The setup unit: runs node-setup.sh at every boot (a run with everything in place changes nothing),
  * after the data volume's fstab mount was tried. The node's unit requires it, so a node never starts on a
- * missing volume, a missing release or a half-restored database.
+ * missing volume, a missing release or a half-restored database. The script retries failed steps with a
+ * backoff for as long as it takes (each attempt is bounded by the script), so the unit has no start
+ * timeout; its status line (NotifyAccess) says which attempt failed and when the next one runs.
  */
 export function renderNodeSetupService(): string {
   return [
@@ -161,7 +161,8 @@ export function renderNodeSetupService(): string {
     "Type=oneshot",
     "RemainAfterExit=yes",
     `ExecStart=${NODE_SETUP_SCRIPT}`,
-    `TimeoutStartSec=${SETUP_TIMEOUT}`,
+    "TimeoutStartSec=infinity",
+    "NotifyAccess=all",
     "",
     "[Install]",
     "WantedBy=multi-user.target",

@@ -104,3 +104,88 @@ describeWith(
     });
   },
 );
+
+describeWith(
+  { root: true, tools: ["bash", "curl", "tar", "python3", "sha256sum", "flock", "runuser", "losetup", "blkid", "wipefs", "mkfs.ext4", "findmnt", "mountpoint", "timeout"] },
+  "a boot setup that fails once",
+  () => {
+    let server: LoopbackServer;
+    let scratch: string;
+    let device: LoopDevice;
+    let box: Sandbox;
+    let mithril: Buffer;
+    let aggregatorCalls = 0;
+
+    beforeAll(async () => {
+      server = await startLoopbackServer();
+      scratch = mkdtempSync(path.join(os.tmpdir(), "stakepool-setup-retry-"));
+      device = attachLoopDevice(scratch, "data", 64);
+      // The aggregator is down for the first attempt, then answers.
+      server.route("GET", "/aggregator", () => (++aggregatorCalls === 1 ? { status: 503, body: "down\n" } : { body: "{}\n" }));
+      box = createSandbox({
+        server,
+        network: "preview",
+        hostName: "core",
+        nodeUser: "nobody",
+        env: { MITHRIL_AGGREGATOR: `${server.url}/aggregator`, SETUP_RETRY_FIRST_SECONDS: "1", SETUP_RETRY_MAX_SECONDS: "2" },
+      });
+      symlinkSync(device.device, box.at(`/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${VOLUME_ID.replace("-", "")}`));
+      const record = box.at("/records/mithril-client.txt");
+      mkdirSync(path.dirname(record));
+      chmodSync(path.dirname(record), 0o777);
+      const node = nodeReleaseTarball(NODE_VERSION, { network: "preview" });
+      mithril = mithrilTarball({ recordFile: record, contactAggregator: true });
+      server.route("GET", nodeTarballPath(NODE_VERSION), { body: node });
+      server.route("GET", mithrilTarballPath(MITHRIL_VERSION), { body: mithril });
+      serveImds(server, {
+        [DATA_VOLUME_TAG]: VOLUME_ID,
+        [NODE_VERSION_TAG]: NODE_VERSION,
+        [NODE_SHA256_TAG]: sha256(node),
+        [MITHRIL_VERSION_TAG]: MITHRIL_VERSION,
+        [MITHRIL_SHA256_TAG]: sha256(mithril),
+      });
+      // The node's unit was delivered before the setup ran (it starts the node when it is done).
+      mkdirSync(path.dirname(box.at(NODE_UNIT_FILE)), { recursive: true });
+      writeFileSync(box.at(NODE_UNIT_FILE), "[Unit]\n");
+    });
+    afterAll(async () => {
+      for (const target of mountsOf(box.at(DATA_MOUNT))) execFileSync("umount", [target]);
+      device.detach();
+      box.cleanup();
+      rmSync(scratch, { recursive: true, force: true });
+      await server.close();
+    });
+
+    it("tries again after a backoff while Mithril's aggregator is down, then restores the chain and starts the node", async () => {
+      const result = await box.run("node-setup.sh");
+      expect(result.code).toBe(0);
+      expect(aggregatorCalls).toBe(2);
+      expect(result.stderr).toMatch(/attempt 1 failed \(exit \d+\); trying again in 1s/);
+      expect(result.stderr).toContain("the setup succeeded at attempt 2");
+      expect(readFileSync(box.at(`${DB_DIR}/immutable/00000.chunk`), "utf8")).toBe("chunk\n");
+      // The first attempt had already installed the release: the second one did not download it again.
+      expect(server.requestsFor(nodeTarballPath(NODE_VERSION))).toHaveLength(1);
+      expect(box.systemctlCalls().slice(-2)).toEqual(["enable cardano-node.service", "start --no-block cardano-node.service"]);
+    });
+
+    it("stops at once, without retrying, when retrying cannot help (a checksum that does not match)", async () => {
+      rmSync(box.at(`${INSTALL_ROOT}/current`));
+      serveImds(server, {
+        [DATA_VOLUME_TAG]: VOLUME_ID,
+        [NODE_VERSION_TAG]: "11.9.4",
+        [NODE_SHA256_TAG]: sha256("not the tarball"),
+        [MITHRIL_VERSION_TAG]: MITHRIL_VERSION,
+        [MITHRIL_SHA256_TAG]: sha256(mithril),
+      });
+      server.route("GET", nodeTarballPath("11.9.4"), { body: nodeReleaseTarball("11.9.4", { network: "preview" }) });
+      const calls = box.systemctlCalls().length;
+      const result = await box.run("node-setup.sh");
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/checksum mismatch/);
+      expect(result.stderr).toContain("retrying cannot fix the error above");
+      expect(result.stderr).not.toMatch(/trying again/);
+      expect(server.requestsFor(nodeTarballPath("11.9.4"))).toHaveLength(1);
+      expect(box.systemctlCalls()).toHaveLength(calls);
+    });
+  },
+);

@@ -218,6 +218,11 @@ export interface MithrilStubOptions {
   readonly recordFile: string;
   /** Exit with this status after writing a partial database. */
   readonly failWith?: number;
+  /**
+   * Contact the aggregator first (GET $AGGREGATOR_ENDPOINT, as the real client does) and fail with
+   * status 4 when it does not answer 2xx: lets a test make "Mithril's endpoint is down" real.
+   */
+  readonly contactAggregator?: boolean;
 }
 
 /**
@@ -237,6 +242,7 @@ export function mithrilTarball(options: MithrilStubOptions): Buffer {
       '  echo "ANCILLARY_VERIFICATION_KEY=${ANCILLARY_VERIFICATION_KEY:-}"',
       '  for a in "$@"; do echo "arg=$a"; done',
       `} > '${options.recordFile}'`,
+      ...(options.contactAggregator ? ['curl -fsS --max-time 5 "$AGGREGATOR_ENDPOINT" >/dev/null || { echo "aggregator unreachable" >&2; exit 4; }'] : []),
       'dir=""; prev=""',
       'for a in "$@"; do if [ "$prev" = "--download-dir" ]; then dir=$a; fi; prev=$a; done',
       '[ -n "$dir" ] || exit 2',

@@ -17,6 +17,15 @@ die() {
   exit 1
 }
 
+# The exit status of a failure that trying again cannot fix (a checksum mismatch, a volume the kit must
+# not touch): the boot setup stops retrying and says so, instead of downloading the same bytes forever.
+FATAL_EXIT=3
+
+fatal() {
+  log "ERROR (needs the operator, not a retry): $*"
+  exit "$FATAL_EXIT"
+}
+
 # Reads KEY=value lines without evaluating them (a settings file is data, not code).
 load_settings() {
   local file=$STAKEPOOL_NODE_ENV line key value
@@ -99,11 +108,11 @@ instance_tag() {
 refuse_unpinned() {
   local what=$1 url=$2 scratch=$3 actual
   if [[ $NETWORK == mainnet ]]; then
-    die "no SHA-256 is pinned for $what; mainnet never installs an unverified release. Pin the checksum published with the release ($url)"
+    fatal "no SHA-256 is pinned for $what; mainnet never installs an unverified release. Pin the checksum published with the release ($url)"
   fi
   download "$url" "$scratch"
   actual=$(sha256sum "$scratch" | cut -d' ' -f1)
-  die "no SHA-256 is pinned for $what; nothing was installed. The download from $url hashed to $actual (UNVERIFIED: compare it with the checksums published with the release before pinning it)"
+  fatal "no SHA-256 is pinned for $what; nothing was installed. The download from $url hashed to $actual (UNVERIFIED: compare it with the checksums published with the release before pinning it)"
 }
 
 download() {
@@ -119,7 +128,7 @@ fetch_verified() {
   [[ -n $sha ]] || refuse_unpinned "$what" "$url" "$dest"
   download "$url" "$dest"
   actual=$(sha256sum "$dest" | cut -d' ' -f1)
-  [[ $actual == "$sha" ]] || die "checksum mismatch for $what: pinned $sha, downloaded $actual; nothing was installed"
+  [[ $actual == "$sha" ]] || fatal "checksum mismatch for $what: pinned $sha, downloaded $actual; nothing was installed"
   log "verified $what (sha256 $sha)"
 }
 

@@ -47,11 +47,11 @@ check_installed() {
     die "$dir was not installed by the kit (no share/$NETWORK/$KIT_NODE_CONFIG_NAME); move it away and run again"
   recorded=$(cat "$dir/$recorded_sha_file" 2>/dev/null || true)
   if [[ -n $sha && $recorded != "$sha" ]]; then
-    die "$version is installed from a tarball with sha256 '${recorded:-unknown}', not the pinned $sha; check the pin"
+    fatal "$version is installed from a tarball with sha256 '${recorded:-unknown}', not the pinned $sha; check the pin"
   fi
   if [[ -z $sha ]]; then
-    [[ $NETWORK != mainnet ]] || die "no SHA-256 is pinned for cardano-node $version; mainnet switches only to a pinned release"
-    die "no SHA-256 is pinned for cardano-node $version; it is installed from a tarball with sha256 '${recorded:-unknown}' (pin that if it is the release's published checksum)"
+    [[ $NETWORK != mainnet ]] || fatal "no SHA-256 is pinned for cardano-node $version; mainnet switches only to a pinned release"
+    fatal "no SHA-256 is pinned for cardano-node $version; it is installed from a tarball with sha256 '${recorded:-unknown}' (pin that if it is the release's published checksum)"
   fi
 }
 
