@@ -8,8 +8,9 @@ import type { RawConfig } from "../../components/config/read";
 import { planNow } from "../../components/config/mode";
 import { isWithheld } from "../../components/config/withheld";
 import { scanForKeyMaterial } from "../../components/keys/scan";
+import { planDeployment } from "../../components/deployment/deployment";
+import { renderBootstrap } from "../../components/host/bootstrap";
 import { loadPool } from "../../components/pool/load";
-import { renderHostFiles } from "../../components/pool/host-files";
 import { renderPlanMarkdown, type HostRow } from "./plan-md";
 import { runProgram, SECRET_MASK, type CapturedResource } from "./run-program";
 import { readProject, readStackConfig } from "./stack-file";
@@ -118,10 +119,11 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       dataDiskGiB: h.dataDiskGiB,
     }))),
   );
-  for (const host of model.hosts) {
-    for (const [file, content] of Object.entries(renderHostFiles(pool, host)) as [string, string][]) {
-      files.set(`hosts/${host.name}/${file}`, content);
-    }
+  for (const { host, planFiles } of planDeployment(pool).hosts) {
+    // The bootstrap holds the server's private host key, generated at deploy time: shown as placeholders.
+    const key = { privateKey: `<private host key of pool-${host.name}: generated at deploy time, a secret>`, publicKey: `<host key of pool-${host.name}>` };
+    files.set(`hosts/${host.name}/cloud-init.yaml`, renderBootstrap(model, host, key));
+    for (const [file, content] of planFiles) files.set(`hosts/${host.name}/${file}`, content);
   }
   files.set(
     "resources.json",

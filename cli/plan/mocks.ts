@@ -25,6 +25,11 @@ const COMPUTED: Readonly<Record<string, (name: string, inputs: State) => State>>
   "aws:ec2/keyPair:KeyPair": (name, inputs) => ({
     keyName: inputs.keyName ?? placeholder("keyName", name),
   }),
+  // A server's SSH host key, generated at deploy time.
+  "tls:index/privateKey:PrivateKey": (name) => ({
+    publicKeyOpenssh: placeholder("publicKeyOpenssh", name),
+    privateKeyOpenssh: placeholder("privateKeyOpenssh", name),
+  }),
 };
 
 /** Provider functions the program may call, and what the plan answers. */
@@ -52,7 +57,8 @@ export function planMocks(seen: (type: string, name: string, inputs: State) => v
       // The program reads nothing back from a command; echoing its (large) stdin would only cost time.
       if (args.type.startsWith("command:")) return { id: placeholder("id", args.name), state: {} };
       // Every AWS resource has an ARN the cloud assigns.
-      return { id: placeholder("id", args.name), state: { arn: placeholder("arn", args.name), ...inputs, ...computed } };
+      if (args.type.startsWith("aws:")) return { id: placeholder("id", args.name), state: { arn: placeholder("arn", args.name), ...inputs, ...computed } };
+      return { id: placeholder("id", args.name), state: { ...inputs, ...computed } };
     },
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
       const handler = CALLS[args.token];

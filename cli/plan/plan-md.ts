@@ -4,10 +4,10 @@ import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
 import { nodeReleaseUrl } from "../../components/node/releases";
-import { hostDeliveries } from "../../components/pool/deliveries";
-import { renderHostFiles } from "../../components/pool/host-files";
+import { planDeployment } from "../../components/deployment/deployment";
 import type { LoadedPool } from "../../components/pool/load";
 import type { HostRole, PoolModel } from "../../components/pool/model";
+import { peerKey } from "../../components/topology/peer";
 import type { CapturedResource } from "./run-program";
 
 export interface HostRow {
@@ -83,7 +83,7 @@ function peersSection(pool: LoadedPool): string[] {
   for (const relay of model.relays) {
     const community = relayPeers.community.get(relay.name) ?? [];
     lines.push(`<details><summary>${relay.name}: ${community.length} community peers</summary>`, "");
-    for (const peer of community) lines.push(`- ${peer.address}:${peer.port}`);
+    for (const peer of community) lines.push(`- ${peerKey(peer)}`);
     lines.push("", "</details>", "");
   }
   lines.push("Full files: `hosts/<host>/topology.json`.");
@@ -96,14 +96,13 @@ function nodeSection(pool: LoadedPool): string[] {
     pin.sha256 === undefined
       ? "**not pinned: the hosts will not install it**"
       : `SHA-256 \`${pin.sha256}\` (pinned by ${pin.source === "stack" ? "the stack" : "the kit, for testnets"})`;
-  const relays = pool.model.relays.map((r) => r.name);
   return [
     `- cardano-node ${node.version} from ${nodeReleaseUrl(node.version)}, ${pinned(node)}, verified before anything is extracted.`,
     mithril
       ? `- An empty data volume is filled from Mithril (mithril-client ${mithril.version}, ${pinned(mithril)}) from ${pool.model.network.mithrilAggregator}, verified with the network's pinned genesis and ancillary keys.`
       : "- Mithril bootstrap is off: an empty data volume syncs from genesis.",
-    `- A new release rolls one host at a time: ${[...relays, pool.model.core.name].join(", then ")}.`,
-    "- Units: `hosts/<host>/cardano-node.service` (delivered over SSH); the boot setup and scripts are in `hosts/<host>/cloud-init.yaml`.",
+    `- A new release rolls one host at a time: ${planDeployment(pool).rollout.join(", then ")}.`,
+    "- Units: `hosts/<host>/cardano-node.service` and `hosts/<host>/stakepool-node-setup.service`, delivered over SSH with the setup scripts.",
   ];
 }
 
@@ -152,19 +151,41 @@ function identitySection(pool: LoadedPool): string[] {
   return lines;
 }
 
+const EFFECT: Readonly<Record<string, string>> = {
+  files: "files only",
+  reload: "node re-reads them (SIGHUP)",
+  restart: "node restarts, one host at a time",
+};
+
 function deliveriesSection(pool: LoadedPool): string[] {
+  const deployment = planDeployment(pool);
   const rows: string[][] = [];
-  for (const host of pool.model.hosts) {
-    const via = host.role === "core" ? `through ${pool.model.relays[0]!.name} (SSH jump)` : "at its Elastic IP";
-    const files = renderHostFiles(pool, host);
-    for (const d of hostDeliveries(pool, host, files)) {
-      rows.push([host.name, d.kind, d.delivery.files.map((f) => `\`${f.path}\` ${f.mode}`).join(", "), via]);
+  for (const { host, steps, via } of deployment.hosts) {
+    const reached = via === undefined ? "at its public address" : `through ${via} (SSH jump)`;
+    for (const step of steps) {
+      const files = step.secret ? step.delivery.files.map((f) => `\`${f.path}\` ${f.mode}`) : step.delivery.files.map((f) => `\`${f.path}\``);
+      rows.push([host.name, step.name, files.length > 4 ? `${files.slice(0, 3).join(", ")} and ${files.length - 3} more` : files.join(", "), EFFECT[step.effect]!, reached]);
     }
   }
   return [
-    "After boot, over SSH as the admin user; each re-runs exactly when what it delivers changes, without replacing or rebooting a server:",
+    "Over SSH as the admin user, each server's host key verified; each step re-runs exactly when what it delivers changes " +
+      "(or the server is new), without replacing or rebooting a server. User data holds only the host name and host key.",
     "",
-    ...table(["host", "delivery", "files", "reached"], rows),
+    ...table(["host", "step", "files", "when it changes", "reached"], rows),
+    "",
+    `Restarts roll in this order, each host waiting until the node on the one before stayed up: ${deployment.rollout.join(", then ")}.`,
+  ];
+}
+
+function nodeSettingsSection(pool: LoadedPool): string[] {
+  const rows = planDeployment(pool).hosts.map(({ host, planFiles }) => {
+    const settings = JSON.parse(planFiles.get("node-config.json")!) as Record<string, unknown>;
+    return [host.name, Object.entries(settings).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(", ")];
+  });
+  return [
+    "What the kit lays over the release's `config.json` (`hosts/<host>/node-config.json`; merged before every start):",
+    "",
+    ...table(["host", "settings"], rows),
   ];
 }
 
@@ -241,6 +262,10 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "## Node",
     "",
     ...nodeSection(doc.pool),
+    "",
+    "## Node settings",
+    "",
+    ...nodeSettingsSection(doc.pool),
     "",
     "## What reaches the hosts after boot",
     "",

@@ -17,6 +17,8 @@ export interface ResourceOptionsRecord {
   retainOnDelete?: true;
   replaceOnChanges?: string[];
   additionalSecretOutputs?: string[];
+  /** `type::name` of every resource the engine waits for before this one. */
+  dependsOn?: string[];
 }
 
 export interface CapturedResource {
@@ -48,6 +50,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
 }
 
 interface RegisterResponse {
@@ -98,6 +101,8 @@ function options(req: RegisterRequest): ResourceOptionsRecord {
   if (req.getRetainondelete()) o.retainOnDelete = true;
   if (req.getReplaceonchangesList().length > 0) o.replaceOnChanges = [...req.getReplaceonchangesList()].sort();
   if (req.getAdditionalsecretoutputsList().length > 0) o.additionalSecretOutputs = [...req.getAdditionalsecretoutputsList()].sort();
+  // Direct dependencies, explicit (dependsOn) and through inputs: what the engine waits for first.
+  if (req.getDependenciesList().length > 0) o.dependsOn = [...new Set(req.getDependenciesList().map(typeAndName))].sort();
   return o;
 }
 

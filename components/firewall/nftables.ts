@@ -11,8 +11,7 @@
  * table (Docker's, an operator's own). It names no network interface except loopback, because
  * interface names differ between instance types.
  */
-import { hostname } from "../host/cloud-init";
-import type { HostRole, HostSpec, PoolModel } from "../pool/model";
+import { hostname, type HostRole, type HostSpec, type PoolModel } from "../pool/model";
 import { BASELINE_INPUT_RULES } from "./nftables-baseline";
 import { firewallPolicy, type IngressRule } from "./policy";
 

@@ -3,8 +3,8 @@
  * static files; everything they touch (paths, URLs, the network, the metrics address) is named here,
  * from the same constants every other rendering uses, so scripts and units cannot disagree.
  */
-import { METRICS_PORT } from "../networks/networks";
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { PoolModel } from "../pool/model";
+import type { NodeReleases } from "./pins";
 import {
   CURRENT_LINK,
   DATA_MOUNT,
@@ -14,14 +14,17 @@ import {
   MITHRIL_ANCILLARY_VKEY_FILE,
   MITHRIL_GENESIS_VKEY_FILE,
   MITHRIL_INSTALL_ROOT,
+  NODE_APPLIED_FILE,
+  NODE_CONFIG_OVERLAY_FILE,
   NODE_GROUP,
   NODE_LOCK_FILE,
   NODE_SERVICE,
+  NODE_SETUP_SERVICE,
   SYSTEMD_UNIT_DIR,
   NODE_USER,
 } from "./paths";
 import { MITHRIL_RELEASE_BASE_URL, MITHRIL_TARBALL_PATTERN, NODE_RELEASE_BASE_URL, NODE_TARBALL_PATTERN } from "./releases";
-import { DATA_VOLUME_TAG, MITHRIL_SHA256_TAG, MITHRIL_VERSION_TAG, NODE_SHA256_TAG, NODE_VERSION_TAG } from "./tags";
+import { DATA_VOLUME_TAG } from "./tags";
 
 /** IMDS, reachable from the instance only (link-local). */
 export const IMDS_URL = "http://169.254.169.254";
@@ -38,14 +41,11 @@ export const SETUP_RETRY_FIRST_SECONDS = 30;
 export const SETUP_RETRY_MAX_SECONDS = 900;
 /** One attempt (volume, release, a mainnet Mithril restore of 20–35 minutes) is stopped after 4 hours. */
 export const SETUP_ATTEMPT_SECONDS = 14400;
+/** A restarted node must stay up this long before the rollout moves on to the next host. */
+export const NODE_HEALTHY_SECONDS = 30;
 
-export interface NodeEnvOptions {
-  /** Fill an empty data volume from Mithril (the default) instead of syncing from genesis. */
-  readonly mithril: boolean;
-}
-
-/** The settings as name → value, for one host. */
-export function nodeSettings(model: PoolModel, host: HostSpec, options: NodeEnvOptions): Record<string, string> {
+/** The settings as name → value, for one host. They change only with the kit's own paths and URLs. */
+export function nodeSettings(model: PoolModel): Record<string, string> {
   return {
     CURRENT_LINK,
     DATA_LABEL,
@@ -60,28 +60,24 @@ export function nodeSettings(model: PoolModel, host: HostSpec, options: NodeEnvO
     KIT_NODE_CONFIG_NAME,
     LOCK_FILE: NODE_LOCK_FILE,
     LOCK_WAIT_SECONDS: String(LOCK_WAIT_SECONDS),
-    // Prometheus metrics listen on the host's private address: reachable inside the VPC only.
-    METRICS_HOST: host.privateIp,
-    METRICS_PORT: String(METRICS_PORT),
     MITHRIL_AGGREGATOR: model.network.mithrilAggregator,
     MITHRIL_ANCILLARY_VKEY_FILE,
-    MITHRIL_BOOTSTRAP: String(options.mithril),
     MITHRIL_GENESIS_VKEY_FILE,
     MITHRIL_INSTALL_ROOT,
     MITHRIL_RELEASE_BASE_URL,
-    MITHRIL_SHA256_TAG,
     MITHRIL_TARBALL: MITHRIL_TARBALL_PATTERN,
-    MITHRIL_VERSION_TAG,
     NETWORK: model.network.name,
+    NODE_APPLIED_FILE,
+    NODE_CONFIG_OVERLAY: NODE_CONFIG_OVERLAY_FILE,
     NODE_GROUP,
+    NODE_HEALTHY_SECONDS: String(NODE_HEALTHY_SECONDS),
     NODE_RELEASE_BASE_URL,
     NODE_SERVICE: `${NODE_SERVICE}.service`,
-    NODE_SHA256_TAG,
+    NODE_SETUP_SERVICE: `${NODE_SETUP_SERVICE}.service`,
     NODE_TARBALL: NODE_TARBALL_PATTERN,
-    // Delivered over SSH (it changes when the core gains or loses its keys); the setup starts the node once it is there.
+    // Delivered by the node step; the setup starts the node once it is there.
     NODE_UNIT_FILE: `${SYSTEMD_UNIT_DIR}/${NODE_SERVICE}.service`,
     NODE_USER,
-    NODE_VERSION_TAG,
     SETUP_ATTEMPT_SECONDS: String(SETUP_ATTEMPT_SECONDS),
     SETUP_RETRY_FIRST_SECONDS: String(SETUP_RETRY_FIRST_SECONDS),
     SETUP_RETRY_MAX_SECONDS: String(SETUP_RETRY_MAX_SECONDS),
@@ -90,10 +86,24 @@ export function nodeSettings(model: PoolModel, host: HostSpec, options: NodeEnvO
 }
 
 /**
- * The settings file (NODE_ENV_FILE): sorted KEY=value lines. The scripts read it as data, without
- * evaluating it, so a value is taken literally and may not span lines.
+ * The release settings (RELEASE_ENV_FILE): what changes when the operator pins another release or turns
+ * the Mithril bootstrap on or off. Releases without a pinned checksum carry an empty one: the scripts
+ * then refuse to install them.
  */
-export function renderNodeEnv(settings: Readonly<Record<string, string>>): string {
+export function releaseSettings(releases: NodeReleases): Record<string, string> {
+  return {
+    MITHRIL_BOOTSTRAP: String(releases.mithril !== undefined),
+    ...(releases.mithril ? { MITHRIL_SHA256: releases.mithril.sha256 ?? "", MITHRIL_VERSION: releases.mithril.version } : {}),
+    NODE_SHA256: releases.node.sha256 ?? "",
+    NODE_VERSION: releases.node.version,
+  };
+}
+
+/**
+ * A settings file (NODE_ENV_FILE, RELEASE_ENV_FILE): sorted KEY=value lines. The scripts read it as
+ * data, without evaluating it, so a value is taken literally and may not span lines.
+ */
+export function renderSettingsFile(title: string, settings: Readonly<Record<string, string>>): string {
   const lines = Object.keys(settings)
     .sort()
     .map((key) => {
@@ -102,5 +112,5 @@ export function renderNodeEnv(settings: Readonly<Record<string, string>>): strin
       if (/[\r\n]/.test(value)) throw new Error(`node setting ${key} spans lines`);
       return `${key}=${value}`;
     });
-  return ["# Settings of the stakepool node scripts. Rendered by the kit; constant for the server's life.", ...lines, ""].join("\n");
+  return [`# ${title}. Rendered by the stakepool kit and delivered over SSH: do not edit.`, ...lines, ""].join("\n");
 }

@@ -45,17 +45,25 @@ export const KIT_ETC_DIR = "/etc/stakepool";
 export const NODE_SERVICE = "cardano-node";
 
 /**
- * The node's configuration as the kit runs it: a copy of the release's `config.json`, written beside it
- * at install time (so the genesis files it names relative to its own folder still resolve), with the
- * Prometheus listener moved to the host's private address.
+ * The node's configuration as the kit runs it: the release's `config.json` with the kit's node settings
+ * (NODE_CONFIG_OVERLAY_FILE) laid over it, written beside it before every start (so the genesis files it
+ * names relative to its own folder still resolve).
  */
 export const KIT_NODE_CONFIG_NAME = "stakepool-config.json";
 export function kitNodeConfigFile(network: string): string {
   return `${shareDir(network)}/${KIT_NODE_CONFIG_NAME}`;
 }
 
-/** Per-host settings of the kit's node scripts (KEY=value lines, constant for the server's life). */
+/** Per-host settings of the kit's node scripts (KEY=value lines). */
 export const NODE_ENV_FILE = `${KIT_ETC_DIR}/node.env`;
+/** The releases the host runs (node and Mithril versions and checksums, whether to use Mithril). */
+export const RELEASE_ENV_FILE = `${KIT_ETC_DIR}/release.env`;
+/** The settings the kit lays over the release's config.json (a JSON merge patch), per host. */
+export const NODE_CONFIG_OVERLAY_FILE = `${CONFIG_DIR}/node-config.json`;
+/** What the kit keeps on a host between runs. */
+export const KIT_STATE_DIR = "/var/lib/stakepool";
+/** A digest of the release, unit and node settings the running node was last started with. */
+export const NODE_APPLIED_FILE = `${KIT_STATE_DIR}/node-applied`;
 /** Each installed mithril-client release lives in /opt/mithril/<version>. */
 export const MITHRIL_INSTALL_ROOT = "/opt/mithril";
 /** The network's Mithril verification keys, pinned in the kit and written by cloud-init. */

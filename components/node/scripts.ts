@@ -25,6 +25,7 @@ export const KIT_SCRIPT_NAMES = [
   "data-volume.sh",
   "install-node.sh",
   "mithril-bootstrap.sh",
+  "node-apply.sh",
   "node-config.py",
   "node-setup.sh",
 ] as const;

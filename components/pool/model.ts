@@ -50,6 +50,11 @@ export interface PoolModel {
   readonly relayConnectionLimit: number;
 }
 
+/** A host's name as the operator sees it: `<stack>-<host>` (its system host name). */
+export function hostname(model: PoolModel, host: HostSpec): string {
+  return `${model.stack}-${host.name}`;
+}
+
 export interface ModelInput {
   readonly settings: Settings;
   readonly region: string;

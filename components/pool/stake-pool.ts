@@ -4,9 +4,9 @@
  * decision was made before this runs (loadPool); this only creates resources.
  */
 import * as aws from "@pulumi/aws";
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { connectionArgs, deliver, onInstance, type DeliveryConnection } from "../delivery/deliver";
+import { planDeployment } from "../deployment/deployment";
+import { deliver, type DeliveryConnection } from "../delivery/deliver";
 import { RelayRecords } from "../dns/relay-records";
 import { SecurityGroups } from "../firewall/security-groups";
 import { firewallPolicy } from "../firewall/policy";
@@ -14,10 +14,7 @@ import { ubuntuAmiFilter } from "../host/ami";
 import { Host } from "../host/host";
 import { KesReminders } from "../keys/kes-reminders";
 import { MetadataBucket } from "../metadata/metadata-bucket";
-import { releaseTags } from "../node/tags";
 import { PoolVpc } from "../vpc/pool-vpc";
-import { hostDeliveries, nodeReleaseStep, type DeliveryKind } from "./deliveries";
-import { renderHostFiles } from "./host-files";
 import { METADATA_OBJECT_KEY } from "./identity";
 import type { LoadedPool } from "./load";
 import type { HostRole } from "./model";
@@ -38,6 +35,8 @@ export interface HostOutput {
   readonly dataDiskGiB: number;
   readonly privateIp: string;
   readonly publicIp: pulumi.Output<string>;
+  /** The server's SSH host key, for the operator's known_hosts. */
+  readonly hostKey: pulumi.Output<string>;
 }
 
 export class StakePool extends pulumi.ComponentResource {
@@ -50,67 +49,59 @@ export class StakePool extends pulumi.ComponentResource {
   constructor(name: string, args: StakePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:index:StakePool", name, {}, opts);
     const { pool } = args;
-    const { model, identity, releases } = pool;
+    const { model, identity } = pool;
     const parent = { parent: this };
 
     const vpc = new PoolVpc(`${name}-vpc`, { model }, parent);
     const groups = new SecurityGroups(`${name}-sg`, { model, policy: firewallPolicy(model), vpcId: vpc.vpcId }, parent);
     const keyPair = new aws.ec2.KeyPair(`${name}-admin`, { publicKey: model.sshPublicKey, tags: poolTags(model, "admin") }, parent);
     const ami = model.ami ?? aws.ec2.getAmiOutput(ubuntuAmiFilter(), parent).id;
-    const bootTags = releaseTags({
-      nodeVersion: releases.node.version,
-      nodeSha256: releases.node.sha256 ?? "",
-      mithrilVersion: releases.mithril?.version ?? "",
-      mithrilSha256: releases.mithril?.sha256 ?? "",
-    });
 
-    const hosts = model.hosts.map((host) => {
-      const files = renderHostFiles(pool, host);
-      const resource = new Host(`${name}-${host.name}`, {
-        model,
-        host,
-        subnetId: vpc.subnetIds[host.availabilityZone]!,
-        securityGroupId: groups.groupIds[host.role],
-        keyName: keyPair.keyName,
-        ami,
-        userData: files["cloud-init.yaml"],
-        bootTags,
-      }, parent);
-      return { host, resource, files };
-    });
+    const hosts = new Map(
+      model.hosts.map((host) => [
+        host.name,
+        {
+          host,
+          resource: new Host(`${name}-${host.name}`, {
+            model,
+            host,
+            subnetId: vpc.subnetIds[host.availabilityZone]!,
+            securityGroupId: groups.groupIds[host.role],
+            keyName: keyPair.keyName,
+            ami,
+            gateway: vpc.gateway,
+            hostTags: {},
+          }, parent),
+        },
+      ]),
+    );
 
-    // Lifetime files go over SSH: relays at their Elastic IP, the core through the first relay.
-    const relays = hosts.filter(({ host }) => host.role === "relay");
-    const jump = relays[0]!;
-    const reach = hosts.map(({ host, resource }) => {
-      const connection: DeliveryConnection =
-        host.role === "relay" ? { host: resource.publicIp } : { host: host.privateIp, proxyHost: jump.resource.publicIp };
-      const ready = host.role === "relay" ? resource.ready : [...resource.ready, ...jump.resource.ready];
-      return { host, resource, connection, ready };
-    });
-    const serviceSteps = new Map<string, pulumi.Resource>();
-    for (const { host, resource, connection, ready } of reach) {
-      const files = hosts.find((h) => h.host === host)!.files;
-      const done = new Map<DeliveryKind, pulumi.Resource>();
-      for (const { kind, delivery, secret, after } of hostDeliveries(pool, host, files)) {
-        const dependsOn = [...ready, ...after.map((k) => done.get(k)!)];
-        done.set(kind, deliver(`${name}-${host.name}-${kind}`, { connection, instanceId: resource.instance.id, delivery, secret }, { parent: resource, dependsOn }));
-      }
-      serviceSteps.set(host.name, done.get("service")!);
-    }
-
-    // A new node release rolls one host at a time, relays first, the core last.
-    const release = nodeReleaseStep(pool);
-    if (release) {
+    // What reaches each host over SSH, in the deployment's order: each host's steps one after the other;
+    // restarting steps one host at a time in rollout order (relays first, the core last).
+    const deployment = planDeployment(pool);
+    const placed = (hostName: string) => hosts.get(hostName)!;
+    let previousRestart: pulumi.Resource | undefined;
+    for (const hostName of deployment.rollout) {
+      const { host, steps, via } = deployment.hosts.find((d) => d.host.name === hostName)!;
+      const { resource } = placed(host.name);
+      const jump = via === undefined ? undefined : placed(via).resource;
+      const connection: DeliveryConnection = jump
+        ? { host: host.privateIp, hostKey: resource.hostKey, proxy: { host: jump.publicIp, hostKey: jump.hostKey } }
+        : { host: resource.publicIp, hostKey: resource.hostKey };
+      const ready = [...resource.ready, ...(jump?.ready ?? [])];
       let previous: pulumi.Resource | undefined;
-      for (const { host, resource, connection, ready } of [...reach.filter((r) => r.host.role === "relay"), ...reach.filter((r) => r.host.role === "core")]) {
-        previous = new command.remote.Command(`${name}-${host.name}-node`, {
-          connection: connectionArgs(connection),
-          create: onInstance(resource.instance.id, release.create),
-          update: release.update,
-        }, { parent: resource, dependsOn: [...ready, serviceSteps.get(host.name)!, ...(previous ? [previous] : [])] });
+      for (const step of steps) {
+        const dependsOn = [...ready, ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
+        previous = deliver(`${name}-${host.name}-${step.name}`, {
+          connection,
+          serverId: resource.instance.id,
+          delivery: step.delivery,
+          secret: step.secret,
+        }, { parent: resource, dependsOn });
+        if (step.effect === "restart") previousRestart = previous;
       }
     }
+    const relays = model.relays.map((host) => placed(host.name));
 
     if (identity.metadata?.bucket) {
       new MetadataBucket(`${name}-metadata`, {
@@ -135,7 +126,7 @@ export class StakePool extends pulumi.ComponentResource {
       }, parent);
     }
 
-    this.hosts = hosts.map(({ host, resource }) => ({
+    this.hosts = [...hosts.values()].map(({ host, resource }) => ({
       name: host.name,
       role: host.role,
       availabilityZone: host.availabilityZone,
@@ -144,6 +135,7 @@ export class StakePool extends pulumi.ComponentResource {
       dataDiskGiB: host.dataVolumeGiB,
       privateIp: host.privateIp,
       publicIp: resource.publicIp,
+      hostKey: resource.hostKey,
     }));
     // Relays are registered by DNS name when the pool has a zone, else by Elastic IP; never the core.
     const registered: pulumi.Output<RelayAddress[]> = pulumi.all(

@@ -14,10 +14,13 @@ import { canonicalHost } from "./peer";
 import { checkCandidates, eligibleGroups, MIN_COMMUNITY_PEERS, PEER_COUNT_SETTING, selectPeers, type ChosenPeer } from "./select";
 
 /**
- * The node keeps at most TargetNumberOfKnownPeers local roots and silently drops the rest
- * (LocalRootPeers.clampToLimit); 150 is the relay default in cardano-node 10.x and 11.x.
+ * The most hot local roots a relay can pin. They count in TargetNumberOfActivePeers, which the node
+ * refuses above 100 (ouroboros-network Governor/Types.hs sanePeerSelectionTargets), and each churn cycle
+ * lowers that target by a fifth and waits for demotions it cannot make among local roots (cardano-diffusion
+ * Churn.hs decreaseActivePeers): with 100, churn still works for 80 (100 - 20). The kit raises the targets
+ * to fit the pinned roots (components/node/settings.ts), up to this.
  */
-export const MAX_LOCAL_ROOTS = 150;
+export const MAX_LOCAL_ROOTS = 80;
 
 /** Community peers each relay keeps hot unless `stakepool:peerCount` says more. */
 export const DEFAULT_PEER_COUNT = MIN_COMMUNITY_PEERS;
@@ -61,7 +64,7 @@ export function relaySeed(poolIdentity: string, relay: HostSpec): string {
 
 /**
  * Chooses every relay's community peers. Problems: `stakepool:peerCount` below 20, above what the
- * snapshot offers, or beyond the 150 local roots a node keeps; an extra peer that is one of the pool's
+ * snapshot offers, or beyond the 80 hot local roots a relay can pin; an extra peer that is one of the pool's
  * own hosts (`stakepool:extraPeers[i]`). A warning when fewer spares than usual fit.
  */
 export function relayPeers(model: PoolModel, groups: readonly CandidateGroup[], options: RelayPeerOptions): RelayPeers {
@@ -82,26 +85,28 @@ export function relayPeers(model: PoolModel, groups: readonly CandidateGroup[], 
   const ipv6 = model.relays.every((relay) => relay.ipv6);
   findings.absorb(checkCandidates(groups, options.peerCount, exclude, ipv6));
 
-  // Core and siblings (one per relay of the pool) and the extra peers share the local-root room.
+  // Core and siblings (one per relay of the pool) and the extra peers share the hot local-root room.
   const room = MAX_LOCAL_ROOTS - model.relays.length - options.extraPeers.length;
   if (room < options.peerCount) {
     findings.problem(
       PEER_COUNT_SETTING,
       `${options.peerCount} community peers, ${options.extraPeers.length} extra peers and the pool's ${model.relays.length} own hosts ` +
-        `exceed the ${MAX_LOCAL_ROOTS} local roots a relay keeps (TargetNumberOfKnownPeers); the node would drop the rest`,
+        `are more than the ${MAX_LOCAL_ROOTS} hot local roots a relay can pin (cardano-node refuses an active-peer target above 100, ` +
+        "and churn needs a fifth of it free)",
       room >= MIN_COMMUNITY_PEERS
         ? `pulumi config set ${PEER_COUNT_SETTING} ${room}`
-        : `keep at most ${MAX_LOCAL_ROOTS - model.relays.length - options.peerCount} entries in ${EXTRA_PEERS_SETTING} (pulumi config rm --path '${EXTRA_PEERS_SETTING}[<i>]')`,
+        : `keep at most ${Math.max(0, MAX_LOCAL_ROOTS - model.relays.length - MIN_COMMUNITY_PEERS)} entries in ${EXTRA_PEERS_SETTING} ` +
+            `(pulumi config rm --path '${EXTRA_PEERS_SETTING}[<i>]') and pulumi config set ${PEER_COUNT_SETTING} ${MIN_COMMUNITY_PEERS}`,
     );
   }
+  // Spares are listed, not hot: the known target is raised to hold them (components/node/settings.ts).
   const available = eligibleGroups(groups, exclude, ipv6).length;
   const wanted = listedPeerCount(options.peerCount);
-  const listed = Math.max(options.peerCount, Math.min(wanted, available, room));
+  const listed = Math.max(options.peerCount, Math.min(wanted, available));
   if (available >= options.peerCount && room >= options.peerCount && listed < wanted) {
     findings.warn(
       PEER_COUNT_SETTING,
-      `${available < room ? `the snapshot offers ${available} candidate groups` : `only ${room} local roots are left`}: ` +
-        `each relay lists ${listed - options.peerCount} spare peers instead of ${spareCount(options.peerCount)}`,
+      `the snapshot offers ${available} candidate groups: each relay lists ${listed - options.peerCount} spare peers instead of ${spareCount(options.peerCount)}`,
     );
   }
 

@@ -75,7 +75,7 @@ export function coreTopology(model: PoolModel): Topology {
  * A relay keeps its core and its sibling relays (trustable, never advertised: they are private
  * addresses), its community peers (a group of `community` with `communityHotValency` kept hot, the
  * rest spares the node promotes when one fails), the pinned extra peers, the network's bootstrap
- * peers and ledger-peer slot, and the big-ledger snapshot next to the topology file.
+ * peers (PraosMode networks only) and ledger-peer slot, and the big-ledger snapshot next to the topology file.
  */
 export function relayTopology(model: PoolModel, relay: HostSpec, peers: RelayPeerLists): Topology {
   if (!model.relays.some((r) => r.name === relay.name)) throw new Error(`${relay.name} is not a relay of this pool`);
@@ -89,7 +89,9 @@ export function relayTopology(model: PoolModel, relay: HostSpec, peers: RelayPee
   return {
     localRoots,
     publicRoots: [],
-    bootstrapPeers: model.network.bootstrapPeers.map(accessPoint),
+    // GenesisMode nodes drop bootstrap peers with a warning (cardano-node TopologyP2P.hs readTopologyFile):
+    // they sync from big-ledger peers, which the snapshot provides.
+    ...(model.network.consensusMode === "PraosMode" ? { bootstrapPeers: model.network.bootstrapPeers.map(accessPoint) } : {}),
     useLedgerAfterSlot: model.network.useLedgerAfterSlot,
     peerSnapshotFile: PEER_SNAPSHOT_NAME,
   };

@@ -10,6 +10,8 @@ export interface PoolVpcArgs {
 
 export class PoolVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
+  /** Elastic IPs are associated only once this exists. */
+  readonly gateway: aws.ec2.InternetGateway;
   /** Subnet id per availability zone. */
   readonly subnetIds: Readonly<Record<string, pulumi.Output<string>>>;
 
@@ -51,6 +53,7 @@ export class PoolVpc extends pulumi.ComponentResource {
     }
 
     this.vpcId = vpc.id;
+    this.gateway = gateway;
     this.subnetIds = subnetIds;
     this.registerOutputs({ vpcId: this.vpcId });
   }

@@ -4,7 +4,9 @@
  * Like the shared node.opcert vector, the certificate is a parsing fixture: its cold signature is
  * zeros and does not verify (the kit does not verify it; the node would, on chain).
  */
+import { kesPeriodAt } from "../../components/keys/kes";
 import { kesVerificationKeyOf } from "../../components/keys/kes-key";
+import { NETWORKS } from "../../components/networks/networks";
 import { fixtureText } from "../fixtures/paths";
 
 function cborHead(major: number, value: number): Buffer {
@@ -38,4 +40,10 @@ export function opcertFor(startKesPeriod: number, counter = 0): string {
   const coldVkey = cborBytesOf(fixtureText("keys/cold.vkey"));
   const cbor = array(array(bytes(kesVkey), uint(counter), uint(startKesPeriod), bytes(new Uint8Array(64))), bytes(coldVkey));
   return JSON.stringify({ type: "NodeOperationalCertificate", description: "", cborHex: cbor.toString("hex") }, null, 4);
+}
+
+/** The three hot-key settings, with a certificate valid at `now` on preview (a forging core). */
+export function signingKeyConfig(now = new Date("2026-11-26T00:00:00Z")): Record<string, string> {
+  const period = kesPeriodAt(NETWORKS.preview.timing, now);
+  return { kesSigningKey: KES_SKEY, vrfSigningKey: VRF_SKEY, operationalCertificate: opcertFor(period) };
 }

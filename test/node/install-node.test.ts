@@ -1,13 +1,13 @@
 /**
  * install-node.sh run for real in a temporary root, against release tarballs served from a loopback
- * server: what an operator relies on when a server installs its node and when they upgrade it.
+ * server: what an operator relies on when a server installs its node (at its first setup, and when the
+ * node step moves it to another release).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { INSTALL_ROOT, KIT_LIB_DIR, KIT_NODE_CONFIG_NAME } from "../../components/node/paths";
-import { nodeUpgradeCommand } from "../../components/node/upgrade";
+import { INSTALL_ROOT, KIT_NODE_CONFIG_NAME } from "../../components/node/paths";
 import { startLoopbackServer, type LoopbackServer } from "../helpers/http-server";
 import { describeWith } from "../helpers/requirements";
 import { createSandbox, nodeReleaseTarball, nodeTarballPath, sha256, type Sandbox } from "./sandbox";
@@ -38,23 +38,19 @@ describeWith({ tools: ["bash", "curl", "tar", "python3", "sha256sum", "flock", "
   const current = () => readlinkSync(path.join(installRoot(), "current"));
   const shaOf = (version: string) => sha256(tarballs.get(version)!);
 
-  it("installs a release with the right checksum and makes it current, with metrics on the private address", async () => {
+  it("installs a release with the right checksum and makes it current, with the kit's copy of its config beside it", async () => {
     const result = await box.run("install-node.sh", [OLD, shaOf(OLD)]);
     expect(result.stderr).not.toMatch(/ERROR/);
     expect(result.code).toBe(0);
     expect(current()).toBe(OLD);
     const share = path.join(installRoot(), "current", "share", "preview");
     expect(existsSync(path.join(installRoot(), "current", "bin", "cardano-node"))).toBe(true);
-    // The kit's copy sits beside the release's config, so relative genesis paths still resolve.
-    type NodeConfig = { ShelleyGenesisFile: string; TraceOptions: Record<string, { backends: string[] }> };
-    const original = JSON.parse(readFileSync(path.join(share, "config.json"), "utf8")) as NodeConfig;
-    const kit = JSON.parse(readFileSync(path.join(share, KIT_NODE_CONFIG_NAME), "utf8")) as NodeConfig;
-    expect(kit.ShelleyGenesisFile).toBe("shelley-genesis.json");
-    expect(kit.TraceOptions[""]!.backends).toContain(`PrometheusSimple suffix ${box.host.privateIp} 12798`);
-    expect(kit.TraceOptions[""]!.backends.filter((b) => b.startsWith("PrometheusSimple"))).toHaveLength(1);
-    expect(kit.TraceOptions[""]!.backends).toContain("Stdout MachineFormat");
-    expect(original.TraceOptions[""]!.backends).toContain("PrometheusSimple suffix 127.0.0.1 12798");
-    expect({ ...kit, TraceOptions: undefined }).toEqual({ ...original, TraceOptions: undefined });
+    // The kit's copy sits beside the release's config, so relative genesis paths still resolve; the
+    // node's unit lays the kit's node settings over it before every start (node-apply.test.ts).
+    const original = JSON.parse(readFileSync(path.join(share, "config.json"), "utf8")) as unknown;
+    expect(JSON.parse(readFileSync(path.join(share, KIT_NODE_CONFIG_NAME), "utf8"))).toEqual(original);
+    // Installing never touches the running node.
+    expect(box.systemctlCalls()).toEqual([]);
   });
 
   it("refuses a wrong checksum before extracting anything, and leaves the current version alone", async () => {
@@ -68,35 +64,19 @@ describeWith({ tools: ["bash", "curl", "tar", "python3", "sha256sum", "flock", "
     expect(current()).toBe(OLD);
   });
 
-  it("is idempotent: the same version again downloads nothing and restarts nothing", async () => {
-    expect((await box.run("install-node.sh", ["--restart", OLD, shaOf(OLD)])).code).toBe(0);
-    const downloads = server.requestsFor(nodeTarballPath(OLD)).length;
-    const callsAfterFirst = box.systemctlCalls();
-    const again = await box.run("install-node.sh", ["--restart", OLD, shaOf(OLD)]);
-    expect(again.code).toBe(0);
-    expect(server.requestsFor(nodeTarballPath(OLD))).toHaveLength(downloads);
-    expect(box.systemctlCalls()).toEqual(callsAfterFirst);
-    expect(current()).toBe(OLD);
-    expect(readdirSync(installRoot()).sort()).toEqual([OLD, "current"]);
-  });
-
-  it("upgrades with the exact upgrade command: installs beside the old one, switches, restarts the node", async () => {
+  it("is idempotent: the same version again downloads nothing; a version still installed is a switch, not a download", async () => {
     expect((await box.run("install-node.sh", [OLD, shaOf(OLD)])).code).toBe(0);
-    // The command line as delivered over SSH, with the scripts where the sandbox put them.
-    const command = nodeUpgradeCommand(NEW, shaOf(NEW));
-    expect(command).toContain(`${KIT_LIB_DIR}/install-node.sh`);
-    const result = await box.shell(command.replaceAll(KIT_LIB_DIR, box.at(KIT_LIB_DIR)));
-    expect(result.stderr).not.toMatch(/ERROR/);
-    expect(result.code).toBe(0);
-    expect(readFileSync(box.at("test-stubs/cloud-init.log"), "utf8")).toBe("status --wait\n");
+    const downloads = server.requestsFor(nodeTarballPath(OLD)).length;
+    expect((await box.run("install-node.sh", [OLD, shaOf(OLD)])).code).toBe(0);
+    expect(server.requestsFor(nodeTarballPath(OLD))).toHaveLength(downloads);
+    expect(readdirSync(installRoot()).sort()).toEqual([OLD, "current"]);
+    expect((await box.run("install-node.sh", [NEW, shaOf(NEW)])).code).toBe(0);
     expect(current()).toBe(NEW);
-    expect(readdirSync(installRoot()).sort()).toEqual([OLD, NEW, "current"]);
-    expect(box.systemctlCalls()).toEqual(["try-restart cardano-node.service"]);
-    // Rolling back is a switch to the release still installed: no download.
-    const downloads = server.requests.length;
-    expect((await box.run("install-node.sh", ["--restart", OLD, shaOf(OLD)])).code).toBe(0);
-    expect(server.requests).toHaveLength(downloads);
+    const all = server.requests.length;
+    expect((await box.run("install-node.sh", [OLD, shaOf(OLD)])).code).toBe(0);
+    expect(server.requests).toHaveLength(all);
     expect(current()).toBe(OLD);
+    expect(box.systemctlCalls()).toEqual([]);
   });
 
   it("refuses a release whose configuration names a genesis file it does not ship", async () => {
@@ -106,15 +86,6 @@ describeWith({ tools: ["bash", "curl", "tar", "python3", "sha256sum", "flock", "
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/ConwayGenesisFile/);
     expect(existsSync(installRoot()) ? readdirSync(installRoot()) : []).toEqual([]);
-  });
-
-  it("refuses a release without the new tracing system's options (no way to bind the metrics)", async () => {
-    const old = nodeReleaseTarball("9.9.9", { network: "preview", withoutTracing: true });
-    server.route("GET", nodeTarballPath("9.9.9"), { body: old });
-    const result = await box.run("install-node.sh", ["9.9.9", sha256(old)]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/TraceOptions/);
-    expect(existsSync(path.join(installRoot(), "9.9.9"))).toBe(false);
   });
 
   it("on a testnet, refuses an unpinned release but prints the hash it downloaded", async () => {

@@ -8,10 +8,9 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { mithrilKeys } from "../../components/node/mithril-keys";
 import { DATA_MOUNT, DB_DIR, MITHRIL_INSTALL_ROOT } from "../../components/node/paths";
-import { MITHRIL_SHA256_TAG, MITHRIL_VERSION_TAG } from "../../components/node/tags";
 import { startLoopbackServer, type LoopbackServer } from "../helpers/http-server";
 import { describeWith } from "../helpers/requirements";
-import { createSandbox, mithrilTarball, mithrilTarballPath, readMithrilRecord, serveImds, sha256, type Sandbox } from "./sandbox";
+import { createSandbox, mithrilTarball, mithrilTarballPath, readMithrilRecord, sha256, type Sandbox } from "./sandbox";
 
 const VERSION = "2617.0";
 
@@ -48,7 +47,8 @@ describeWith({ root: true, tools: ["bash", "curl", "tar", "sha256sum", "flock", 
     expect(call.user).toBe("nobody");
     const downloadDir = call.args[call.args.indexOf("--download-dir") + 1]!;
     // v2 explicitly: the aggregators stopped certifying the v1 layout (Mithril 2630.0).
-    expect(call.args).toEqual(["cardano-db", "download", "--backend", "v2", "--include-ancillary", "--download-dir", downloadDir, "latest"]);
+    // 2630.0: V2 is the default and only backend (mithril-client-cli commands/cardano_db/mod.rs CardanoDbCommandsBackend).
+    expect(call.args).toEqual(["cardano-db", "download", "--include-ancillary", "--download-dir", downloadDir, "latest"]);
     // On the data volume itself, so that the database is renamed into place, never copied.
     expect(path.dirname(downloadDir)).toBe(box.at(DATA_MOUNT));
     const keys = mithrilKeys(box.model.network);
@@ -66,9 +66,8 @@ describeWith({ root: true, tools: ["bash", "curl", "tar", "sha256sum", "flock", 
     expect(readdirSync(box.at(DATA_MOUNT))).toEqual(["db"]);
   });
 
-  it("takes the client's version and checksum from the instance tags when not given", async () => {
-    serveImds(server, { [MITHRIL_VERSION_TAG]: VERSION, [MITHRIL_SHA256_TAG]: sha256(tarball) });
-    const result = await box.run("mithril-bootstrap.sh");
+  it("takes the client's version and checksum from the delivered settings when not given", async () => {
+    const result = await box.run("mithril-bootstrap.sh", [], { MITHRIL_VERSION: VERSION, MITHRIL_SHA256: sha256(tarball) });
     expect(result.code).toBe(0);
     expect(existsSync(path.join(dbDir(), "protocolMagicId"))).toBe(true);
   });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { DATA_MOUNT, DB_DIR, INSTALL_ROOT, NODE_SERVICE, SYSTEMD_UNIT_DIR } from "../../components/node/paths";
 
 const NODE_UNIT_FILE = `${SYSTEMD_UNIT_DIR}/${NODE_SERVICE}.service`;
-import { DATA_VOLUME_TAG, MITHRIL_SHA256_TAG, MITHRIL_VERSION_TAG, NODE_SHA256_TAG, NODE_VERSION_TAG } from "../../components/node/tags";
+import { DATA_VOLUME_TAG } from "../../components/node/tags";
 import { startLoopbackServer, type LoopbackServer } from "../helpers/http-server";
 import { attachLoopDevice, mountsOf, type LoopDevice } from "../helpers/loop-device";
 import { describeWith } from "../helpers/requirements";
@@ -40,6 +40,7 @@ describeWith(
     let device: LoopDevice;
     let box: Sandbox;
     let record: string;
+    let releases: Record<string, string>;
 
     beforeAll(async () => {
       server = await startLoopbackServer();
@@ -55,13 +56,8 @@ describeWith(
       const mithril = mithrilTarball({ recordFile: record });
       server.route("GET", nodeTarballPath(NODE_VERSION), { body: node });
       server.route("GET", mithrilTarballPath(MITHRIL_VERSION), { body: mithril });
-      serveImds(server, {
-        [DATA_VOLUME_TAG]: VOLUME_ID,
-        [NODE_VERSION_TAG]: NODE_VERSION,
-        [NODE_SHA256_TAG]: sha256(node),
-        [MITHRIL_VERSION_TAG]: MITHRIL_VERSION,
-        [MITHRIL_SHA256_TAG]: sha256(mithril),
-      });
+      serveImds(server, { [DATA_VOLUME_TAG]: VOLUME_ID });
+      releases = { NODE_VERSION, NODE_SHA256: sha256(node), MITHRIL_VERSION, MITHRIL_SHA256: sha256(mithril) };
     });
     afterAll(async () => {
       for (const target of mountsOf(box.at(DATA_MOUNT))) execFileSync("umount", [target]);
@@ -71,8 +67,8 @@ describeWith(
       await server.close();
     });
 
-    it("on first boot: formats and mounts the volume, installs the tagged release, restores from Mithril; the node's delivery starts it", async () => {
-      const result = await box.run("node-setup.sh");
+    it("on a new server: formats and mounts the volume, installs the pinned release, restores from Mithril, starts the node", async () => {
+      const result = await box.run("node-setup.sh", [], releases);
       expect(result.stderr).not.toMatch(/ERROR/);
       expect(result.code).toBe(0);
 
@@ -81,18 +77,15 @@ describeWith(
       expect(readFileSync(box.at(`${DB_DIR}/immutable/00000.chunk`), "utf8")).toBe("chunk\n");
       expect(statSync(box.at(DB_DIR)).uid).toBe(Number(execFileSync("id", ["-u", "nobody"], { encoding: "utf8" })));
       expect(readMithrilRecord(record).args).toContain("--include-ancillary");
-      // The node's unit arrives over SSH; until then the setup leaves the start to that delivery.
-      expect(result.stdout + result.stderr).toContain("has not been delivered yet");
-      expect(box.systemctlCalls().some((c) => c.includes("cardano-node"))).toBe(false);
+      // The node step delivered the unit and the release pins, then started this setup: it starts the node.
+      expect(box.systemctlCalls().slice(-2)).toEqual(["enable cardano-node.service", "start --no-block cardano-node.service"]);
     });
 
-    it("on the next boot, with the unit delivered: downloads nothing, formats nothing, keeps the database, starts the node", async () => {
-      mkdirSync(path.dirname(box.at(NODE_UNIT_FILE)), { recursive: true });
-      writeFileSync(box.at(NODE_UNIT_FILE), "[Unit]\n");
+    it("on the next boot: downloads nothing, formats nothing, keeps the database, starts the node", async () => {
       const requests = server.requests.length;
       const uuid = execFileSync("blkid", ["-p", "-s", "UUID", "-o", "value", device.device], { encoding: "utf8" }).trim();
       rmSync(record);
-      const result = await box.run("node-setup.sh");
+      const result = await box.run("node-setup.sh", [], releases);
       expect(result.code).toBe(0);
       expect(server.requests).toHaveLength(requests);
       expect(execFileSync("blkid", ["-p", "-s", "UUID", "-o", "value", device.device], { encoding: "utf8" }).trim()).toBe(uuid);
@@ -114,6 +107,7 @@ describeWith(
     let device: LoopDevice;
     let box: Sandbox;
     let mithril: Buffer;
+    let releases: Record<string, string>;
     let aggregatorCalls = 0;
 
     beforeAll(async () => {
@@ -137,13 +131,8 @@ describeWith(
       mithril = mithrilTarball({ recordFile: record, contactAggregator: true });
       server.route("GET", nodeTarballPath(NODE_VERSION), { body: node });
       server.route("GET", mithrilTarballPath(MITHRIL_VERSION), { body: mithril });
-      serveImds(server, {
-        [DATA_VOLUME_TAG]: VOLUME_ID,
-        [NODE_VERSION_TAG]: NODE_VERSION,
-        [NODE_SHA256_TAG]: sha256(node),
-        [MITHRIL_VERSION_TAG]: MITHRIL_VERSION,
-        [MITHRIL_SHA256_TAG]: sha256(mithril),
-      });
+      serveImds(server, { [DATA_VOLUME_TAG]: VOLUME_ID });
+      releases = { NODE_VERSION, NODE_SHA256: sha256(node), MITHRIL_VERSION, MITHRIL_SHA256: sha256(mithril) };
       // The node's unit was delivered before the setup ran (it starts the node when it is done).
       mkdirSync(path.dirname(box.at(NODE_UNIT_FILE)), { recursive: true });
       writeFileSync(box.at(NODE_UNIT_FILE), "[Unit]\n");
@@ -157,7 +146,7 @@ describeWith(
     });
 
     it("tries again after a backoff while Mithril's aggregator is down, then restores the chain and starts the node", async () => {
-      const result = await box.run("node-setup.sh");
+      const result = await box.run("node-setup.sh", [], releases);
       expect(result.code).toBe(0);
       expect(aggregatorCalls).toBe(2);
       expect(result.stderr).toMatch(/attempt 1 failed \(exit \d+\); trying again in 1s/);
@@ -170,16 +159,9 @@ describeWith(
 
     it("stops at once, without retrying, when retrying cannot help (a checksum that does not match)", async () => {
       rmSync(box.at(`${INSTALL_ROOT}/current`));
-      serveImds(server, {
-        [DATA_VOLUME_TAG]: VOLUME_ID,
-        [NODE_VERSION_TAG]: "11.9.4",
-        [NODE_SHA256_TAG]: sha256("not the tarball"),
-        [MITHRIL_VERSION_TAG]: MITHRIL_VERSION,
-        [MITHRIL_SHA256_TAG]: sha256(mithril),
-      });
       server.route("GET", nodeTarballPath("11.9.4"), { body: nodeReleaseTarball("11.9.4", { network: "preview" }) });
       const calls = box.systemctlCalls().length;
-      const result = await box.run("node-setup.sh");
+      const result = await box.run("node-setup.sh", [], { ...releases, NODE_VERSION: "11.9.4", NODE_SHA256: sha256("not the tarball") });
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(/checksum mismatch/);
       expect(result.stderr).toContain("retrying cannot fix the error above");

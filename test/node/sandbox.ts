@@ -9,15 +9,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { createHash, randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { nodeFiles } from "../../components/node/cloud-config";
 import { nodeSettings } from "../../components/node/env-file";
-import { kitScript, NODE_ENV_FILE } from "../../components/node/paths";
+import { kitScript, NODE_ENV_FILE, RELEASE_ENV_FILE } from "../../components/node/paths";
 import type { HostSpec, PoolModel } from "../../components/pool/model";
 import type { LoopbackServer } from "../helpers/http-server";
 
 export type NetworkName = "mainnet" | "preprod" | "preview";
 
-import { testModel } from "../helpers/model";
+import { stepOf, testModel, testPool } from "../helpers/model";
 
 export { testModel };
 
@@ -43,6 +42,8 @@ export interface Sandbox {
   run(script: string, args?: readonly string[], env?: Readonly<Record<string, string>>): Promise<RunResult>;
   /** Runs a shell command line as delivered over SSH; `sudo` and `cloud-init` are stubs here. */
   shell(command: string): Promise<RunResult>;
+  /** Sets a unit's state in the systemctl stand-in (`active`, `failed`, …); `fails` makes every start fail. */
+  unitState(unit: string, state: string, options?: { fails?: boolean }): void;
   /** Every `systemctl` call so far, one string per call. */
   systemctlCalls(): string[];
   /** Every `tar` call so far. */
@@ -76,32 +77,52 @@ function execute(file: string, args: string[], env: Record<string, string>): Pro
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const model = testModel(options.network ?? "preview", { relays: 2 });
+  const pool = testPool(options.network ?? "preview", { relays: 2, mithrilBootstrap: options.mithril ?? true });
+  const model = pool.model;
   const host = model.hosts.find((h) => h.name === (options.hostName ?? "relay-1"))!;
   const root = mkdtempSync(path.join(os.tmpdir(), "stakepool-node-"));
   // Other users (the node user) must be able to traverse the root, as they can traverse /.
   chmodSync(root, 0o755);
   const at = (p: string) => path.join(root, p);
 
-  // cloud-init's write_files, under the root.
-  for (const file of nodeFiles(model, host, { mithril: options.mithril ?? true })) {
+  // What the node-setup and node steps deliver, under the root (release pins come from each test's env).
+  const delivered = [...stepOf(pool, host.name, "node-setup")!.delivery.files, ...stepOf(pool, host.name, "node")!.delivery.files];
+  for (const file of delivered.filter((f) => f.path !== RELEASE_ENV_FILE)) {
     mkdirSync(path.dirname(at(file.path)), { recursive: true });
-    writeFileSync(at(file.path), file.content, { mode: Number.parseInt(file.permissions, 8) });
-    chmodSync(at(file.path), Number.parseInt(file.permissions, 8));
+    writeFileSync(at(file.path), file.content, { mode: Number.parseInt(file.mode, 8) });
+    chmodSync(at(file.path), Number.parseInt(file.mode, 8));
   }
 
   const stubs = at("test-stubs");
   mkdirSync(stubs, { recursive: true });
   const systemctlLog = at("test-stubs/systemctl.log");
   const tarLog = at("test-stubs/tar.log");
-  writeFileSync(path.join(stubs, "systemctl"), `#!/bin/sh\necho "$*" >> '${systemctlLog}'\n`, { mode: 0o755 });
+  // systemctl: logs every call; keeps each unit's state in test-stubs/units/<unit>.{state,restarts}
+  // (default inactive, 0 restarts). start/restart make a unit active, or failed when <unit>.fails exists.
+  const units = at("test-stubs/units");
+  mkdirSync(units, { recursive: true });
+  writeFileSync(
+    path.join(stubs, "systemctl"),
+    [
+      "#!/bin/sh",
+      `echo "$*" >> '${systemctlLog}'`,
+      `u='${units}'`,
+      'case "$1" in',
+      '  show) unit=$5; case "$3" in ActiveState) cat "$u/$unit.state" 2>/dev/null || echo inactive ;; NRestarts) cat "$u/$unit.restarts" 2>/dev/null || echo 0 ;; esac ;;',
+      '  is-active) [ "$(cat "$u/$3.state" 2>/dev/null)" = active ] || { [ "$2" = --quiet ] || echo inactive; exit 3; } ;;',
+      '  start|restart) unit=$2; [ "$unit" = --no-block ] && unit=$3; if [ -e "$u/$unit.fails" ]; then echo failed > "$u/$unit.state"; echo 1 > "$u/$unit.restarts"; else echo active > "$u/$unit.state"; fi ;;',
+      "esac",
+      "",
+    ].join("\n"),
+    { mode: 0o755 },
+  );
   writeFileSync(path.join(stubs, "sudo"), '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
   writeFileSync(path.join(stubs, "cloud-init"), `#!/bin/sh\necho "$*" >> '${at("test-stubs/cloud-init.log")}'\n`, { mode: 0o755 });
   const realTar = execFileSync("sh", ["-c", "command -v tar"], { encoding: "utf8" }).trim();
   writeFileSync(path.join(stubs, "tar"), `#!/bin/sh\necho "$*" >> '${tarLog}'\nexec '${realTar}' "$@"\n`, { mode: 0o755 });
 
   const user = options.nodeUser ?? "root";
-  const fileSettings = nodeSettings(model, host, { mithril: options.mithril ?? true });
+  const fileSettings = nodeSettings(model);
   const overrides: Record<string, string> = {
     IMDS_URL: options.server.url,
     NODE_RELEASE_BASE_URL: releaseBase(options.server, "node"),
@@ -125,6 +146,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const baseEnv: Record<string, string> = {
     PATH: `${stubs}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     STAKEPOOL_NODE_ENV: at(NODE_ENV_FILE),
+    STAKEPOOL_RELEASE_ENV: at(RELEASE_ENV_FILE),
     LANG: "C.UTF-8",
     ...overrides,
     ...options.env,
@@ -142,6 +164,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     shell(command) {
       return execute("bash", ["-c", command], baseEnv);
+    },
+    unitState(unit, state, options = {}) {
+      writeFileSync(path.join(units, `${unit}.state`), `${state}\n`);
+      if (options.fails) writeFileSync(path.join(units, `${unit}.fails`), "");
+      else rmSync(path.join(units, `${unit}.fails`), { force: true });
     },
     systemctlCalls: () => readLines(systemctlLog),
     tarCalls: () => readLines(tarLog),
@@ -172,8 +199,6 @@ export interface NodeReleaseOptions {
   readonly network: NetworkName;
   /** Leave this file out of share/<network> (a broken release). */
   readonly omit?: string;
-  /** config.json without TraceOptions. */
-  readonly withoutTracing?: boolean;
 }
 
 /** A cardano-node release tarball laid out like upstream's, with stub binaries that print the version. */
@@ -187,13 +212,17 @@ export function nodeReleaseTarball(version: string, options: NodeReleaseOptions)
     const share = path.join(dir, "share", options.network);
     mkdirSync(share, { recursive: true });
     const genesis = { ByronGenesisFile: "byron-genesis.json", ShelleyGenesisFile: "shelley-genesis.json", AlonzoGenesisFile: "alonzo-genesis.json", ConwayGenesisFile: "conway-genesis.json" };
-    const config: Record<string, unknown> = { ...genesis, Protocol: "Cardano", RequiresNetworkMagic: "RequiresMagic" };
-    if (!options.withoutTracing) {
-      config.TraceOptions = {
-        "": { backends: ["EKGBackend", "Forwarder", "PrometheusSimple suffix 127.0.0.1 12798", "Stdout MachineFormat"], detail: "DNormal", severity: "Notice" },
+    // The official configs' shape (cardano-node configuration/cardano/*-config.json), abridged.
+    const config: Record<string, unknown> = {
+      ...genesis,
+      ConsensusMode: "GenesisMode",
+      Protocol: "Cardano",
+      RequiresNetworkMagic: "RequiresMagic",
+      TraceOptions: {
+        "": { backends: ["EKGBackend", "Forwarder", "PrometheusSimple suffix 127.0.0.1 12798", "Stdout HumanFormatColoured"], detail: "DNormal", severity: "Notice" },
         ChainDB: { severity: "Info" },
-      };
-    }
+      },
+    };
     writeFileSync(path.join(share, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
     for (const file of [...Object.values(genesis), "topology.json", "peer-snapshot.json"]) {
       if (file !== options.omit) writeFileSync(path.join(share, file), "{}\n");

@@ -126,6 +126,7 @@ describeWith({ tools: ["systemd-analyze"] }, "systemd-analyze verify", () => {
     stub(`${INSTALL_ROOT}/11.9.3/bin/cardano-node`);
     symlinkSync("11.9.3", path.join(root, INSTALL_ROOT, "current"));
     stub("/bin/kill");
+    stub("/usr/bin/python3");
     stub(NODE_SETUP_SCRIPT);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,10 +2,8 @@
  * The real program under Pulumi mocks (in this process), for the committed preview stack:
  * the resource graph, the security rules and the plan's files.
  */
-import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildPlan, type Plan } from "../../cli/plan/build-plan";
-import { USER_DATA_MAX_BYTES } from "../../components/host/host";
 import { ROOT, type ResourceEntry } from "../helpers/plan";
 
 let plan: Plan;
@@ -70,21 +68,30 @@ describe("the preview pool's resource graph", () => {
     for (const instance of byType("aws:ec2/instance:Instance")) {
       expect(instance.inputs.metadataOptions).toMatchObject({ httpTokens: "required" });
       expect(instance.inputs.rootBlockDevice).toMatchObject({ volumeType: "gp3", encrypted: true });
-      expect(instance.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["ami", "keyName"] });
+      // User data is constant for a server's life (components/host/host.ts); a change in the kit applies to new servers.
+      expect(instance.options).toMatchObject({ deleteBeforeReplace: true, ignoreChanges: ["ami", "keyName", "userDataBase64"] });
+      expect(instance.inputs.userDataReplaceOnChange).toBe(false);
     }
     for (const volume of byType("aws:ebs/volume:Volume")) {
       expect(volume.inputs).toMatchObject({ type: "gp3", encrypted: true, size: 50 });
     }
   });
 
-  it("places each host at its static private address, and only the core without an Elastic IP", () => {
+  it("places each host at its static private address with a public address at launch, and gives relays an Elastic IP", () => {
     const hosts = JSON.parse(plan.files.get("hosts.json")!) as Array<Record<string, unknown>>;
     for (const host of hosts) {
       const instance = named("aws:ec2/instance:Instance", `pool-${String(host.name)}`);
       expect(instance.inputs.privateIp).toBe(host.privateIp);
-      expect(instance.inputs.associatePublicIpAddress).toBe(host.role === "core");
+      // The provider reads an associated Elastic IP back as true: false would replace a relay after a refresh.
+      expect(instance.inputs.associatePublicIpAddress).toBe(true);
     }
     expect(byType("aws:ec2/eip:Eip").map((e) => e.name).sort()).toEqual(["pool-relay-1", "pool-relay-2"]);
+  });
+
+  it("associates an Elastic IP only once the internet gateway exists", () => {
+    for (const association of byType("aws:ec2/eipAssociation:EipAssociation")) {
+      expect((association.options as { dependsOn?: string[] }).dependsOn).toContain("aws:ec2/internetGateway:InternetGateway::pool-vpc-igw");
+    }
   });
 
   it("lets only the relays reach the core, one rule per source", () => {
@@ -117,24 +124,35 @@ describe("the preview pool's resource graph", () => {
 });
 
 describe("what reaches the hosts after boot", () => {
-  it("delivers each host's firewall, topology and unit over SSH, as commands under the host, never as user data", () => {
+  it("delivers each host's steps over SSH in order, as commands under the host, never as user data", () => {
     const commands = byType("command:remote:Command");
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ["core", "relay-1", "relay-2"].flatMap((h) => ["firewall", "topology", "service", "node"].map((k) => `pool-${h}-${k}`)).sort(),
+      ["core", "relay-1", "relay-2"].flatMap((h) => ["system", "firewall", "node-setup", "topology", "node"].map((k) => `pool-${h}-${k}`)).sort(),
     );
     for (const c of commands) {
-      const [, host, kind] = /^pool-(core|relay-\d+)-(\w+)$/.exec(c.name)!;
+      const [, host] = /^pool-(core|relay-\d+)-([\w-]+)$/.exec(c.name)!;
       expect(c.parent).toBe(`stakepool:host:Host::pool-${host}`);
-      // Names the instance, so a replaced server (same address) receives everything again.
-      expect(String(c.inputs.create)).toMatch(new RegExp(`^# for instance <id of pool-${host}>\n`));
-      if (kind !== "node") expect(String(c.inputs.create)).toMatch(/\n# stakepool delivery [0-9a-f]{64}\n/);
-      expect(c.inputs.connection).toBe("[secret]"); // the SDK treats connections as secret
+      // Names the server, so a replaced server (same address) receives everything again.
+      expect(String(c.inputs.create)).toMatch(new RegExp(`^# for server <id of pool-${host}>\n# stakepool delivery [0-9a-f]{64}\n`));
+      expect(c.inputs.addPreviousOutputInEnv).toBe(false);
+      expect(c.inputs.connection).toBe("[secret]"); // the command provider's schema marks connections secret
     }
     for (const host of ["core", "relay-1", "relay-2"]) {
-      const userData = String(named("aws:ec2/instance:Instance", `pool-${host}`).inputs.userData);
+      const userData = plan.files.get(`hosts/${host}/cloud-init.yaml`)!;
       expect(userData).not.toContain("localRoots");
       expect(userData).not.toContain("table inet stakepool");
+      expect(userData).not.toContain("write_files");
     }
+  });
+
+  it("rolls restarts one host at a time, relays first, the core last", () => {
+    const dependsOn = (name: string): string[] => (named("command:remote:Command", name).options as { dependsOn?: string[] }).dependsOn ?? [];
+    expect(dependsOn("pool-relay-2-node")).toContain("command:remote:Command::pool-relay-1-node");
+    expect(dependsOn("pool-core-node")).toContain("command:remote:Command::pool-relay-2-node");
+    expect(dependsOn("pool-relay-1-node").some((d) => d.endsWith("-node") && d.startsWith("command:"))).toBe(false);
+    // Within a host, each step after the one before.
+    expect(dependsOn("pool-core-firewall")).toContain("command:remote:Command::pool-core-system");
+    expect(dependsOn("pool-core-node")).toContain("command:remote:Command::pool-core-topology");
   });
 
   it("gives the core a topology of its relays only, and each relay its peers", () => {
@@ -168,16 +186,14 @@ describe("the plan's files", () => {
     }
   });
 
-  it("deploy each host's user data byte for byte as the plan shows it, gzipped under EC2's 16 KiB limit", () => {
-    const instances = plan.resources.filter((r) => r.type === "aws:ec2/instance:Instance");
-    expect(instances).toHaveLength(3);
-    for (const instance of instances) {
-      const host = instance.name.replace(/^pool-/, "");
-      const packed = Buffer.from(String(instance.inputs.userDataBase64), "base64");
-      expect(packed.length).toBeLessThanOrEqual(USER_DATA_MAX_BYTES); // 16384
-      expect(gunzipSync(packed).toString("utf8")).toBe(plan.files.get(`hosts/${host}/cloud-init.yaml`));
+  it("give each server its user data as a secret: it holds the server's private host key", () => {
+    for (const instance of plan.resources.filter((r) => r.type === "aws:ec2/instance:Instance")) {
+      expect(instance.inputs.userDataBase64).toBe("[secret]");
       expect(instance.inputs.userData).toBeUndefined();
     }
+    const bootstrap = plan.files.get("hosts/relay-1/cloud-init.yaml")!;
+    expect(bootstrap).toContain("ed25519_public: <host key of pool-relay-1>");
+    expect(bootstrap).toContain("generated at deploy time, a secret");
   });
 
   it("tell the reviewer who can reach which port", () => {

@@ -7,6 +7,9 @@
 # against a loopback server without touching the host.
 
 STAKEPOOL_NODE_ENV="${STAKEPOOL_NODE_ENV:-/etc/stakepool/node.env}"
+# The releases the host runs (NODE_VERSION, NODE_SHA256, MITHRIL_*): delivered over SSH, since they
+# change during the pool's life; absent on a host that has not received them yet.
+STAKEPOOL_RELEASE_ENV="${STAKEPOOL_RELEASE_ENV:-/etc/stakepool/release.env}"
 
 log() {
   printf '%s: %s\n' "${SCRIPT_NAME:-stakepool}" "$*" >&2
@@ -26,10 +29,19 @@ fatal() {
   exit "$FATAL_EXIT"
 }
 
-# Reads KEY=value lines without evaluating them (a settings file is data, not code).
+# Reads KEY=value lines without evaluating them (a settings file is data, not code): the host's
+# settings, then its release pins when they have arrived.
 load_settings() {
-  local file=$STAKEPOOL_NODE_ENV line key value
-  [[ -r $file ]] || die "settings file $file is missing (cloud-init writes it)"
+  read_settings_file "$STAKEPOOL_NODE_ENV" required
+  read_settings_file "$STAKEPOOL_RELEASE_ENV" optional
+}
+
+read_settings_file() {
+  local file=$1 need=$2 line key value
+  if [[ ! -r $file ]]; then
+    [[ $need == optional ]] && return 0
+    die "settings file $file is missing (the kit's setup delivery writes it)"
+  fi
   while IFS= read -r line || [[ -n $line ]]; do
     [[ -z $line || $line == \#* ]] && continue
     [[ $line == *=* ]] || die "$file: not a KEY=value line: $line"

@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Installs a cardano-node release beside the ones already installed and makes it the current one.
 #
-#   install-node.sh [--restart] <version> <sha256>
+#   install-node.sh <version> <sha256>
 #
 # The tarball's SHA-256 is checked before anything is extracted. The release is unpacked and checked
 # (bin/cardano-node, bin/cardano-cli, share/<network>/config.json and every genesis file it names) in a
-# scratch folder, gets the kit's copy of config.json (metrics on the host's private address), and only
-# then is renamed to INSTALL_ROOT/<version>; CURRENT_LINK is switched by an atomic rename. Any failure
-# leaves the installed versions and the current one as they were. A version already installed is not
-# downloaded again: only the switch happens. With --restart, a running node is restarted when the
-# current version changed (the upgrade path over SSH).
+# scratch folder, and only then is renamed to INSTALL_ROOT/<version>; CURRENT_LINK is switched by an
+# atomic rename. Any failure leaves the installed versions and the current one as they were. A version
+# already installed is not downloaded again: only the switch happens. It never restarts the node: the
+# boot setup starts it, and node-apply.sh restarts it (one host at a time) when the release changed.
 set -euo pipefail
 SCRIPT_NAME=install-node
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,22 +16,16 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LIB_DIR/common.sh"
 
 usage() {
-  die "usage: install-node.sh [--restart] <version> <sha256>"
+  die "usage: install-node.sh <version> <sha256>"
 }
 
-restart=false
-if [[ ${1:-} == --restart ]]; then
-  restart=true
-  shift
-fi
 [[ $# -eq 1 || $# -eq 2 ]] || usage
 version=$1
 check_version "$version"
 sha=$(normalise_sha256 "${2:-}")
 
 load_settings
-require_settings NETWORK INSTALL_ROOT CURRENT_LINK NODE_RELEASE_BASE_URL NODE_TARBALL \
-  KIT_NODE_CONFIG_NAME METRICS_HOST METRICS_PORT NODE_SERVICE SYSTEMCTL
+require_settings NETWORK INSTALL_ROOT CURRENT_LINK NODE_RELEASE_BASE_URL NODE_TARBALL KIT_NODE_CONFIG_NAME
 take_lock
 
 target=$INSTALL_ROOT/$version
@@ -73,7 +66,7 @@ install_release() {
     [[ -f $release/bin/$binary && -x $release/bin/$binary ]] || die "the release has no executable bin/$binary"
   done
   [[ -f $release/share/$NETWORK/config.json ]] || die "the release has no share/$NETWORK/config.json"
-  python3 "$LIB_DIR/node-config.py" "$release/share/$NETWORK" "$KIT_NODE_CONFIG_NAME" "$METRICS_HOST" "$METRICS_PORT" ||
+  python3 "$LIB_DIR/node-config.py" "$release/share/$NETWORK" "$KIT_NODE_CONFIG_NAME" ||
     die "the release's $NETWORK configuration is not usable"
   "$release/bin/cardano-node" --version >&2 || die "bin/cardano-node of $version does not run on this host"
   printf '%s\n' "$sha" >"$release/$recorded_sha_file"
@@ -102,8 +95,3 @@ fi
 ln -sfn -- "$link_target" "$CURRENT_LINK.new"
 mv -T -- "$CURRENT_LINK.new" "$CURRENT_LINK"
 log "cardano-node $version is now current"
-if [[ $restart == true ]]; then
-  # try-restart: a node that is not running (waiting for its topology or keys) stays stopped.
-  "$SYSTEMCTL" try-restart "$NODE_SERVICE"
-  log "restarted $NODE_SERVICE if it was running"
-fi

@@ -4,10 +4,10 @@
 #   mithril-bootstrap.sh [<mithril-version> <sha256>]
 #
 # A DB_DIR that holds anything is used as it is: nothing is downloaded. Otherwise the pinned
-# mithril-client release (version and SHA-256 from the arguments, else from the instance tags
-# MITHRIL_VERSION_TAG / MITHRIL_SHA256_TAG) is installed after its checksum is verified, and runs as
+# mithril-client release (version and SHA-256 from the arguments, else MITHRIL_VERSION / MITHRIL_SHA256
+# from the delivered release settings) is installed after its checksum is verified, and runs as
 # NODE_USER:
-#   mithril-client cardano-db download --backend v2 --include-ancillary --download-dir D latest
+#   mithril-client cardano-db download --include-ancillary --download-dir D latest
 # with the network's aggregator and the genesis and ancillary verification keys pinned in the kit. The
 # snapshot lands in D/db on the data volume and is renamed to DB_DIR only when the client succeeded.
 set -euo pipefail
@@ -21,7 +21,7 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 load_settings
 require_settings NETWORK DATA_MOUNT DB_DIR NODE_USER NODE_GROUP MITHRIL_AGGREGATOR \
   MITHRIL_GENESIS_VKEY_FILE MITHRIL_ANCILLARY_VKEY_FILE MITHRIL_INSTALL_ROOT MITHRIL_RELEASE_BASE_URL \
-  MITHRIL_TARBALL MITHRIL_VERSION_TAG MITHRIL_SHA256_TAG
+  MITHRIL_TARBALL
 take_lock
 
 db_present() {
@@ -43,8 +43,9 @@ if [[ $# -ge 1 ]]; then
   version=$1
   sha=${2:-}
 else
-  version=$(instance_tag "$MITHRIL_VERSION_TAG")
-  sha=$(instance_tag "$MITHRIL_SHA256_TAG" optional)
+  require_settings MITHRIL_VERSION
+  version=$MITHRIL_VERSION
+  sha=${MITHRIL_SHA256:-}
 fi
 check_version "$version"
 sha=$(normalise_sha256 "$sha")
@@ -102,7 +103,7 @@ log "downloading the latest certified $NETWORK chain database from $MITHRIL_AGGR
     AGGREGATOR_ENDPOINT="$MITHRIL_AGGREGATOR" \
     GENESIS_VERIFICATION_KEY="$genesis_key" \
     ANCILLARY_VERIFICATION_KEY="$ancillary_key" \
-    "$client" cardano-db download --backend v2 --include-ancillary --download-dir "$download_dir" latest
+    "$client" cardano-db download --include-ancillary --download-dir "$download_dir" latest
 ) || die "mithril-client failed; $DB_DIR was left empty (the next boot tries again)"
 
 [[ -d $download_dir/db && -n $(ls -A "$download_dir/db") ]] || die "mithril-client wrote no database in $download_dir/db"

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Checks a release's network configuration and writes the kit's copy of it.
+"""Checks a release's network configuration and writes the configuration the node runs with.
 
-    node-config.py <share/network folder> <kit config name> <metrics host> <metrics port>
+    node-config.py <share/network folder> <kit config name> [<overlay file>]
 
 The release's config.json names its genesis files relative to its own folder, so the kit's copy is
-written beside it (same folder, other name) and every reference still resolves. The copy differs in
-one thing: the Prometheus listener of the new tracing system ("PrometheusSimple [suffix|nosuffix]
-[host] port" in TraceOptions[""].backends) binds to the host's private address instead of 127.0.0.1,
-so a scraper inside the VPC can read it while the security groups keep it off the internet.
+written beside it (same folder, other name) and every reference still resolves. The copy is the
+release's config.json with the kit's per-host settings laid over it (the overlay, delivered over SSH
+and shown in the plan as hosts/<host>/node-config.json) as a JSON merge patch (RFC 7386): a key of the
+overlay replaces the release's value, an object merges key by key, null removes the key. Without an
+overlay file the release's configuration is only checked, and copied unchanged.
+
+The node's unit runs this before every start (ExecStartPre), so a restart always runs the current
+release's configuration with the current overlay; install-node.sh runs it to check a new release.
 """
 
-import ipaddress
 import json
 import os
 import sys
@@ -32,66 +35,55 @@ def referenced_files(config):
     return sorted(names)
 
 
-def prometheus_backend(original, host, port):
-    words = original.split()
-    modifier = words[1] if len(words) > 2 and words[1] in ("suffix", "nosuffix") else "suffix"
-    return f"PrometheusSimple {modifier} {host} {port}"
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
 
 
-def move_metrics(config, host, port):
-    moved = False
-    options = config.get("TraceOptions")
-    if isinstance(options, dict) and isinstance(options.get(""), dict):
-        root = options[""]
-        backends = root.get("backends")
-        if backends is None:
-            backends = []
-        if not isinstance(backends, list):
-            fail('TraceOptions[""].backends is not a list')
-        kept = [b for b in backends if not (isinstance(b, str) and b.split()[:1] == ["PrometheusSimple"])]
-        old = [b for b in backends if b not in kept]
-        root["backends"] = kept + [prometheus_backend(old[0] if old else "PrometheusSimple", host, port)]
-        moved = True
-    if "hasPrometheus" in config:  # legacy tracing (removed in node 11.1), for older releases
-        config["hasPrometheus"] = [host, port]
-        moved = True
-    if not moved:
-        fail('config.json has no TraceOptions[""] (new tracing) to bind the metrics listener in')
+def read_json_object(path, what):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = json.load(handle)
+    except (OSError, ValueError) as error:
+        fail(f"cannot read {what} {path}: {error}")
+    if not isinstance(value, dict):
+        fail(f"{what} {path} is not a JSON object")
+    return value
 
 
 def main(argv):
-    if len(argv) != 5:
-        fail("usage: node-config.py <share/network folder> <kit config name> <metrics host> <metrics port>")
-    folder, kit_name, host, port_text = argv[1:]
-    try:
-        host = str(ipaddress.IPv4Address(host))
-        port = int(port_text)
-    except ValueError as error:
-        fail(f"bad metrics address: {error}")
-    if not 0 < port < 65536:
-        fail(f"bad metrics port {port}")
+    if len(argv) not in (3, 4):
+        fail("usage: node-config.py <share/network folder> <kit config name> [<overlay file>]")
+    folder, kit_name = argv[1], argv[2]
     if os.sep in kit_name or kit_name in ("", "config.json"):
         fail(f"bad kit config name {kit_name!r}")
 
-    source = os.path.join(folder, "config.json")
-    try:
-        with open(source, encoding="utf-8") as handle:
-            config = json.load(handle)
-    except (OSError, ValueError) as error:
-        fail(f"cannot read {source}: {error}")
-    if not isinstance(config, dict):
-        fail(f"{source} is not a JSON object")
-
+    config = read_json_object(os.path.join(folder, "config.json"), "the release's")
     for key in referenced_files(config):
         value = config[key]
         if not isinstance(value, str) or not os.path.isfile(os.path.join(folder, value)):
             fail(f"{key} names {value!r}, which is not in the release")
 
-    move_metrics(config, host, port)
+    if len(argv) == 4:
+        overlay = read_json_object(argv[3], "the kit's node settings")
+        genesis = [key for key in overlay if key.endswith("GenesisFile") or key.endswith("GenesisHash")]
+        if genesis:
+            fail(f"the node settings may not change {', '.join(sorted(genesis))}: genesis comes from the release")
+        config = merge_patch(config, overlay)
+
     target = os.path.join(folder, kit_name)
     with open(target + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(config, handle, indent=2)
+        json.dump(config, handle, indent=2, sort_keys=True)
         handle.write("\n")
+    os.chmod(target + ".tmp", 0o644)
     os.replace(target + ".tmp", target)
 
 

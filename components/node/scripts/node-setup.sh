@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Prepares everything the node needs, in order, then lets systemd start it:
 #   1. the chain-data volume (data-volume.sh);
-#   2. a node release, if none is current yet: the version and checksum are the instance tags
-#      NODE_VERSION_TAG / NODE_SHA256_TAG (install-node.sh); later versions arrive by upgrade over SSH;
+#   2. a node release, if none is current yet: NODE_VERSION / NODE_SHA256 of the delivered release
+#      settings (install-node.sh); later versions are switched by node-apply.sh, one host at a time;
 #   3. the chain database from Mithril, if DB_DIR is empty and MITHRIL_BOOTSTRAP is true;
 #   4. the node service, enabled and started (the start waits for this script's unit to finish), once
-#      its unit has been delivered over SSH; until then the delivery starts it.
-# It runs as the one-shot unit NODE_SETUP_SERVICE at every boot; once everything is in place a run only
-# checks and changes nothing, so a server that rebooted in the middle of a bootstrap finishes it.
+#      its unit has been delivered over SSH; until then node-apply.sh starts it when it arrives.
+# It runs as the one-shot unit NODE_SETUP_SERVICE, started by the setup delivery and at every boot;
+# once everything is in place a run only checks and changes nothing, so a server that rebooted in the
+# middle of a bootstrap finishes it.
 #
 # A step that fails (Mithril's aggregator unreachable, a download cut short, the volume not attached
 # yet) or hangs past SETUP_ATTEMPT_SECONDS is tried again, after SETUP_RETRY_FIRST_SECONDS, then twice as long each time up to
@@ -23,8 +24,8 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LIB_DIR/common.sh"
 
 load_settings
-require_settings CURRENT_LINK DB_DIR NODE_USER NODE_GROUP NODE_VERSION_TAG NODE_SHA256_TAG \
-  NODE_SERVICE NODE_UNIT_FILE SYSTEMCTL SETUP_RETRY_FIRST_SECONDS SETUP_RETRY_MAX_SECONDS
+require_settings CURRENT_LINK DB_DIR NODE_USER NODE_GROUP NODE_SERVICE NODE_UNIT_FILE SYSTEMCTL \
+  SETUP_RETRY_FIRST_SECONDS SETUP_RETRY_MAX_SECONDS
 
 # The unit's status line in `systemctl status` (the unit sets NotifyAccess=all); nothing outside systemd.
 notify_status() {
@@ -45,10 +46,8 @@ setup_once() {
   if [[ -L $CURRENT_LINK ]]; then
     log "a node release is current: $(readlink "$CURRENT_LINK")"
   else
-    local version sha
-    version=$(instance_tag "$NODE_VERSION_TAG")
-    sha=$(instance_tag "$NODE_SHA256_TAG" optional)
-    "$LIB_DIR/install-node.sh" "$version" "$sha"
+    require_settings NODE_VERSION
+    "$LIB_DIR/install-node.sh" "$NODE_VERSION" "${NODE_SHA256:-}"
   fi
 
   if [[ ${MITHRIL_BOOTSTRAP:-true} == true ]]; then
