@@ -1,6 +1,7 @@
 /**
  * data-volume.sh against real block devices (loop devices), with the volume id served as an instance tag
- * by a loopback IMDS: the chain database is never formatted away, and a new volume is made usable.
+ * by a loopback IMDS: the chain database is never formatted away, a new volume is made usable, and a grown
+ * volume's filesystem grows with it.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -59,7 +60,7 @@ describeWith(
     root: true,
     tools: [
       "bash", "curl", "flock", "python3", "losetup", "blkid", "blockdev", "blkdiscard", "wipefs", "sha256sum", "mkswap", "mount", "findmnt", "mountpoint",
-      "mkfs.ext4", "mkfs.xfs", "mkfs.btrfs", "sgdisk",
+      "mkfs.ext4", "dumpe2fs", "resize2fs", "mkfs.xfs", "xfs_info", "xfs_growfs", "mkfs.btrfs", "btrfs", "sgdisk",
     ],
   },
   "the data volume",
@@ -104,6 +105,7 @@ describeWith(
     const attach = (device: LoopDevice, to: Sandbox = box) => symlinkSync(device.device, to.at(`/dev/disk/by-id/${NVME_NAME}`));
     const mountedFrom = (on: Sandbox = box) => sh("findmnt", ["-n", "-o", "SOURCE", "--mountpoint", on.at(DATA_MOUNT)]);
     const fstabLines = (on: Sandbox = box) => readFileSync(on.at("/etc/fstab"), "utf8").split("\n").filter(Boolean);
+    const fsBytes = (on: Sandbox = box) => Number(sh("df", ["-B1", "--output=size", on.at(DATA_MOUNT)]).split("\n")[1]);
     /** The server goes away with the volume still holding its filesystem. */
     const unmount = (on: Sandbox = box) => sh("umount", [on.at(DATA_MOUNT)]);
 
@@ -292,6 +294,69 @@ describeWith(
         expect(result.code).toBe(0);
         expect(result.stderr).toMatch(/is new: formatting it ext4/);
         expect(probe(device.device).LABEL).toBe("cardano-data");
+      });
+    });
+
+    /** Runs the setup on a volume whose device has just grown, expecting its filesystem to grow online. */
+    async function expectGrown(device: LoopDevice, type: FsType, on: Sandbox = box): Promise<void> {
+      const result = await on.run("data-volume.sh");
+      expect(result.stderr).not.toMatch(/ERROR|WARNING|format/);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(new RegExp(`growing the ${type} filesystem on ${device.device} online from ${FS_MIB} to ${2 * FS_MIB} MiB`));
+      // df's size (the filesystem less its own overhead) now goes well past what the device held before.
+      expect(fsBytes(on)).toBeGreaterThan(1.5 * FS_MIB * MiB);
+      const again = await on.run("data-volume.sh");
+      expect(again.stderr).not.toMatch(/growing/);
+    }
+
+    describe("a volume that grew has its filesystem grown online", () => {
+      for (const type of ["xfs", "btrfs"] as const) {
+        it(`${type}, mounted`, async () => {
+          const device = volume(`grow-${type}`, FS_MIB);
+          mkfs(type, device.device);
+          attach(device);
+          expect((await box.run("data-volume.sh")).code).toBe(0);
+          expect(fsBytes()).toBeLessThanOrEqual(FS_MIB * MiB);
+          device.grow(2 * FS_MIB); // as EBS does: the device grows under the mounted filesystem
+          await expectGrown(device, type);
+        });
+      }
+
+      it("a grow that fails is a warning: the volume is mounted and the node keeps the space it had", async () => {
+        const device = volume("grow-fails", FS_MIB);
+        await kitVolume(device);
+        device.grow(2 * FS_MIB);
+        const replacement = freshServer();
+        writeFileSync(replacement.at("test-stubs/resize2fs"), "#!/bin/sh\necho 'resize2fs: Permission denied to resize filesystem' >&2\nexit 1\n", { mode: 0o755 });
+        attach(device, replacement);
+        const result = await replacement.run("data-volume.sh");
+        expect(result.code).toBe(0);
+        expect(result.stderr).toMatch(/growing the ext4 filesystem on \S+ online from 512 to 1024 MiB/);
+        expect(result.stderr).toMatch(/WARNING: could not grow the ext4 filesystem/);
+        expect(mountedFrom(replacement)).toBe(device.device);
+        expect(readFileSync(replacement.at(`${DATA_MOUNT}/${CHAIN_FILE}`), "utf8")).toBe("the chain\n");
+      });
+    });
+
+    // The kernel asks CAP_SYS_RESOURCE of an online ext4 resize (fs/ext4/resize.c, ext4_resize_begin),
+    // even from root; a confined root without it cannot run these (EC2's root has it).
+    describeWith({ root: true, capabilities: ["CAP_SYS_RESOURCE"] }, "the kit's ext4 volume that grew is grown online", () => {
+      it("while mounted", async () => {
+        const device = volume("grow-ext4", FS_MIB);
+        attach(device);
+        expect((await box.run("data-volume.sh")).code).toBe(0);
+        device.grow(2 * FS_MIB);
+        await expectGrown(device, "ext4");
+      });
+
+      it("when it grew while no server had it mounted: after the replaced server mounts it", async () => {
+        const device = volume("grow-replaced", FS_MIB);
+        await kitVolume(device);
+        device.grow(2 * FS_MIB);
+        const replacement = freshServer();
+        attach(device, replacement);
+        await expectGrown(device, "ext4", replacement);
+        expect(readFileSync(replacement.at(`${DATA_MOUNT}/${CHAIN_FILE}`), "utf8")).toBe("the chain\n");
       });
     });
 

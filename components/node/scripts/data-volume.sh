@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Mounts the chain-data volume at DATA_MOUNT, and formats it only when it is provably new (why and how:
-# components/node/README.md, "The data volume").
+# Mounts the chain-data volume at DATA_MOUNT, formats it only when it is provably new, and grows its
+# filesystem online when the volume grows (why and how: components/node/README.md, "The data volume").
 #
 # The volume (an EBS volume that outlives the instance) is the instance tag DATA_VOLUME_TAG, read through
 # IMDSv2; the script waits at most DEVICE_WAIT_SECONDS for its NVMe name in DEVICE_BY_ID_DIR. A filesystem
@@ -42,6 +42,28 @@ ensure_ownership() {
     log "giving $DB_DIR to $NODE_USER"
     chown -R "$NODE_USER:$NODE_GROUP" "$DB_DIR"
   fi
+}
+
+# Grows the filesystem online once the device is 64 MiB or more larger (EBS grows a volume in place, in
+# GiB). A failure is a warning: the node keeps the space it had.
+grow_online() {
+  local source fstype device_bytes fs_bytes size=0 block=1 devid=''
+  read -r source fstype < <(findmnt -n --nofsroot -o SOURCE,FSTYPE --mountpoint "$DATA_MOUNT") || return 0
+  device_bytes=$(blockdev --getsize64 "$source") || return 0
+  case $fstype in
+    ext[234]) read -r size block < <(dumpe2fs -h "$source" 2>/dev/null | awk -F': *' '$1 == "Block count" { n = $2 } $1 == "Block size" { print n, $2 }') ;;
+    xfs) read -r block size < <(xfs_info "$DATA_MOUNT" | awk -F'[ =,]+' '$1 == "data" { print $3, $5 }') ;;
+    btrfs) read -r devid size < <(btrfs filesystem show --raw "$DATA_MOUNT" | awk -v d="$source" '$1 == "devid" && $NF == d { print $2, $4 }') ;;
+    *) return 0 ;;
+  esac || true
+  fs_bytes=$((size * block))
+  ((fs_bytes > 0 && device_bytes - fs_bytes >= 64 << 20)) || return 0
+  log "growing the $fstype filesystem on $source online from $((fs_bytes >> 20)) to $((device_bytes >> 20)) MiB"
+  case $fstype in
+    xfs) xfs_growfs -d "$DATA_MOUNT" ;;
+    btrfs) btrfs filesystem resize "$devid:max" "$DATA_MOUNT" ;;
+    *) resize2fs "$source" ;;
+  esac >&2 || log "WARNING: could not grow the $fstype filesystem on $source"
 }
 
 wait_for_device() {
@@ -147,6 +169,7 @@ classify() {
 mkdir -p "$DATA_MOUNT"
 if mountpoint -q "$DATA_MOUNT"; then
   log "$DATA_MOUNT is already mounted"
+  grow_online
   ensure_ownership
   exit 0
 fi
@@ -175,5 +198,6 @@ uuid=$(blkid -p -s UUID -o value "$device")
 [[ -n $uuid ]] || die "$device has no filesystem UUID"
 mount -t "$fstype" -o noatime "$device" "$DATA_MOUNT"
 ensure_fstab "$uuid" "$fstype"
+grow_online
 ensure_ownership
 log "$DATA_MOUNT is mounted from $device (UUID $uuid)"
