@@ -11,6 +11,8 @@ export interface LoopDevice {
   readonly device: string;
   /** The backing file. */
   readonly file: string;
+  /** Enlarges the backing file and tells the kernel (`losetup --set-capacity`), as EBS grows a volume in place. */
+  grow(sizeMiB: number): void;
   /** Unmounts every mount of the device, then detaches it. Safe to call twice. */
   detach(): void;
 }
@@ -28,20 +30,28 @@ export function mountsOf(device: string): string[] {
   }
 }
 
-/** Attaches a blank (all-zero) device of `sizeMiB` backed by a file in `dir`. */
-export function attachLoopDevice(dir: string, name: string, sizeMiB: number): LoopDevice {
-  const file = path.join(dir, `${name}.img`);
-  const fd = openSync(file, "w");
+function truncateTo(file: string, flags: "w" | "r+", sizeMiB: number): void {
+  const fd = openSync(file, flags);
   try {
     ftruncateSync(fd, sizeMiB * 1024 * 1024);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Attaches a blank (all-zero, sparse) device of `sizeMiB` backed by a file in `dir`. */
+export function attachLoopDevice(dir: string, name: string, sizeMiB: number): LoopDevice {
+  const file = path.join(dir, `${name}.img`);
+  truncateTo(file, "w", sizeMiB);
   const device = run("losetup", ["--find", "--show", file]);
   let attached = true;
   return {
     device,
     file,
+    grow(newSizeMiB) {
+      truncateTo(file, "r+", newSizeMiB);
+      run("losetup", ["--set-capacity", device]);
+    },
     detach() {
       if (!attached) return;
       for (const target of mountsOf(device)) run("umount", [target]);
