@@ -182,7 +182,11 @@ export const SETTINGS = {
     description: "The Mithril distribution whose mithril-client restores the chain database.",
     default: "2630.0",
     example: "2630.0",
-    schema: releaseTag("2630.0"),
+    // Unquoted in a stack file, 2630.0 reaches the program as "2630" (the Pulumi CLI reads it as a number:
+    // cli/plan/stack-file.ts), a distribution that does not exist; the failure would come at first boot.
+    schema: releaseTag("2630.0").refine((v) => !/^[0-9]+$/.test(v), {
+      error: 'is a bare number: Mithril distributions are named like "2630.0"; quote it in the stack file (unquoted, 2630.0 reaches the program as 2630)',
+    }),
   }),
   mithrilSha256: spec({
     type: "string",
