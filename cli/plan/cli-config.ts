@@ -520,14 +520,17 @@ export function applyProjectConfig(stack: string, project: ProjectConfig, stackV
  * namespaced with the project's name when bare. Values are returned after the round trip, with the
  * keys whose value is null (for checkForEmptyConfig's warning).
  */
-export function readStackValues(text: string, project: string): { values: Map<string, ConfigValue>; nulls: string[] } {
+export function readStackValues(text: string, project: string): { values: Map<string, ConfigValue>; nulls: string[]; environment: boolean } {
   const raw = decodeYaml(text);
   const values = new Map<string, ConfigValue>();
   const nulls: string[] = [];
-  if (raw === undefined || raw.kind === "null") return { values, nulls };
+  if (raw === undefined || raw.kind === "null") return { values, nulls, environment: false };
   if (raw.kind !== "map") throw new CliRefusal(`expected project to be an object, was ${describe(raw)}`);
+  // Pulumi ESC environments add config of their own (mergeConfig), which only the CLI can open.
+  const env = raw.entries.get("environment");
+  const environment = env !== undefined && env.kind !== "null" && !(env.kind === "seq" && env.items.length === 0);
   const config = raw.entries.get("config");
-  if (config === undefined || config.kind === "null") return { values, nulls };
+  if (config === undefined || config.kind === "null") return { values, nulls, environment };
   if (config.kind !== "map") throw new CliRefusal(`config: cannot unmarshal ${describe(config)} into config.Map: it must be a mapping of settings`);
   const written = new Map<string, string>();
   for (const [rawKey, value] of config.entries) {
@@ -547,7 +550,7 @@ export function readStackValues(text: string, project: string): { values: Map<st
       throw error;
     }
   }
-  return { values, nulls };
+  return { values, nulls, environment };
 }
 
 export { YamlRefusal };

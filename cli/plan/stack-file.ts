@@ -85,7 +85,7 @@ function readText(file: string, label: string): string {
 function yamlProblem(label: string, error: YamlRefusal): Problem {
   return {
     setting: label,
-    message: `is not read the way you meant: ${error.message}`,
+    message: `is refused as YAML: ${error.message}`,
     fix: "correct the file by hand (quote a value to keep it as text, e.g. mithrilVersion: \"2630.0\")",
   };
 }
@@ -167,9 +167,10 @@ export function loadStack(project: Project, stack: string, overrides: Readonly<R
   const text = readText(file, label);
   let values: Map<string, ConfigValue>;
   let nulls: string[];
+  let environment: boolean;
   const overridden = new Set<string>();
   try {
-    ({ values, nulls } = readStackValues(text, project.name));
+    ({ values, nulls, environment } = readStackValues(text, project.name));
     for (const [key, value] of Object.entries(overrides)) {
       const full = parseConfigKey(project.name, key);
       values.set(full, { text: value, secure: false, object: false });
@@ -196,9 +197,12 @@ export function loadStack(project: Project, stack: string, overrides: Readonly<R
   } catch (error) {
     refusalsToError(label, project.name, error);
   }
-  const warnings = nulls
+  const warnings: Warning[] = nulls
     .filter((key) => !overridden.has(key))
     .map((key) => ({ setting: key, message: `has no value in ${label}; the Pulumi CLI passes it as an empty string (and warns); write "" if that is what you mean` }));
+  if (environment) {
+    warnings.push({ setting: label, message: "imports Pulumi ESC environments, whose config the plan cannot open: pulumi preview may see settings this plan does not" });
+  }
   return { config: { values: strings, secretKeys }, warnings };
 }
 

@@ -157,10 +157,10 @@ describe("the plan's reader of a stack file", () => {
   it("refuses what the CLI refuses, naming the file and the key, without a stack trace", () => {
     for (const [lines, says] of [
       ["  stakepool:rootVolumeGiB: 2.5\n", "stacks/Pulumi.t.yaml: stakepool:rootVolumeGiB: the Pulumi CLI refuses it before the program runs: Stack 't' with configuration key 'rootVolumeGiB' must be of type 'integer'"],
-      ["  stakepool:relays: 3\n", 'stacks/Pulumi.t.yaml: is not read the way you meant: line 16: mapping key "stakepool:relays" already defined at line 6'],
+      ["  stakepool:relays: 3\n", 'stacks/Pulumi.t.yaml: is refused as YAML: line 16: mapping key "stakepool:relays" already defined at line 6'],
       ["  stakepool:ami: .inf\n", "stacks/Pulumi.t.yaml: stakepool:ami: the Pulumi CLI refuses it before the program runs: json: unsupported value: +Inf"],
       ["  stakepool:mithrilBootstrap: yes\n", "Stack 't' with configuration key 'mithrilBootstrap' must be of type 'boolean'"],
-      ["  stakepool:ami: !!int x\n", "stacks/Pulumi.t.yaml: is not read the way you meant: line 16: cannot decode !!str `x` as a !!int"],
+      ["  stakepool:ami: !!int x\n", "stacks/Pulumi.t.yaml: is refused as YAML: line 16: cannot decode !!str `x` as a !!int"],
     ] as const) {
       const message = refusal(`${PREVIEW}${lines}`);
       expect(message, lines).toContain(says);
@@ -174,7 +174,7 @@ describe("the plan's reader of a stack file", () => {
     let bomb = `${PREVIEW}  stakepool:peerSeed: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;
     for (let i = 1; i < 9; i++) bomb += `  stakepool:x${i}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(", ")}]\n`;
     const started = Date.now();
-    expect(refusal(bomb)).toContain("stacks/Pulumi.t.yaml: is not read the way you meant: document contains excessive aliasing");
+    expect(refusal(bomb)).toContain("stacks/Pulumi.t.yaml: is refused as YAML: document contains excessive aliasing");
     expect(Date.now() - started).toBeLessThan(2000);
     expect(refusal(`${PREVIEW}# ${"x".repeat(MAX_FILE_BYTES)}\n`)).toContain(`stacks/Pulumi.t.yaml: is larger than ${MAX_FILE_BYTES} bytes`);
     expect(refusal(Buffer.concat([Buffer.from(PREVIEW), Buffer.from([0xff, 0x0a])]))).toContain("stacks/Pulumi.t.yaml: is not UTF-8 text");
@@ -192,6 +192,11 @@ describe("the plan's reader of a stack file", () => {
     expect(config.values["stakepool:ami"]).toBe("");
     expect(warnings.map((w) => w.setting)).toEqual(["stakepool:ami"]);
     expect(warnings[0]!.message).toContain("empty string");
+  });
+
+  it("warns that values from Pulumi ESC environments are out of its sight", () => {
+    const dir = scratchProject("t", `environment:\n  - pool-env\n${PREVIEW}`);
+    expect(loadStack(readProject(dir), "t").warnings.map((w) => w.message)).toEqual([expect.stringContaining("ESC environments")]);
   });
 
   it("withholds encrypted values and lists them as secret", () => {

@@ -180,12 +180,13 @@ describe("the plan's reader agrees with the rules for generated values", () => {
   });
 
   /**
-   * The rule for a finite float: encoding/json's text (the shortest round-trip digits, plain below 1e21
-   * and from 1e-6), which for a whole number below 1e21 is its decimal digits, and -0 is 0. Computed here
-   * from the number, independently of how the reader gets there.
+   * The rule for a finite float: encoding/json's text, the shortest digits that read back as the same
+   * float64, written plainly (zero-padded, so 4.945950817626233e16 is 49459508176262330) below 1e21 and
+   * from 1e-6, else with an exponent; that is JavaScript's Number#toString, and -0 arrives as 0 (the round
+   * trip writes "-0", which is read back as the int 0). Computed from the number, not from the reader.
    */
   it("passes a float as encoding/json writes it, whichever way it is spelled", () => {
-    const expected = (x: number): string => (Object.is(x, -0) ? "0" : Number.isInteger(x) && Math.abs(x) < 1e21 ? BigInt(x).toString() : String(x));
+    const expected = (x: number): string => (Object.is(x, -0) ? "0" : String(x));
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom("exp", "fixed"), (x, style) => {
         let text = style === "exp" ? x.toExponential() : String(x);
