@@ -1,8 +1,8 @@
 /**
  * What the Pulumi CLI does with `Pulumi.yaml` and a stack file before the program runs, modelled from
- * pulumi/pulumi (the mirror's HEAD, CLI 3.2xx; file and function named at each rule): the YAML round
- * trip every value makes, the string each value becomes, how project config applies defaults, and how
- * it validates the stack's values. Pure: text in, values or the CLI's refusals out.
+ * pulumi/pulumi's sources (commit 1b5949891b3c, 2026-08-21; file and function named at each rule): the
+ * YAML round trip every value makes, the string each value becomes, how project config applies defaults,
+ * and how it validates the stack's values. Pure: text in, values or the CLI's refusals out.
  */
 import {
   decodeYaml,
@@ -552,5 +552,3 @@ export function readStackValues(text: string, project: string): { values: Map<st
   }
   return { values, nulls, environment };
 }
-
-export { YamlRefusal };

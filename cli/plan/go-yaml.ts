@@ -395,11 +395,11 @@ function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(s, "base64");
 }
 
-const KEY_IDENTITY = (v: GoValue): string => (v.kind === "string" ? `s:${v.value}` : `${v.kind}:${JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}`);
+const keyIdentity = (v: GoValue): string => (v.kind === "string" ? `s:${v.value}` : `${v.kind}:${JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}`);
 
 class Decoder {
-  decodeCount = 0;
-  aliasCount = 0;
+  private decodeCount = 0;
+  private aliasCount = 0;
   private aliasDepth = 0;
   private readonly active = new Set<Alias>();
   private mergedFields: Set<string> | null = null;
@@ -532,7 +532,7 @@ class Decoder {
       const key = this.key(pair.key, target.stringKeys);
       if (key === undefined) continue;
       if (mergedFields !== null) {
-        const id = KEY_IDENTITY(str(key));
+        const id = keyIdentity(str(key));
         if (mergedFields.has(id)) continue;
         mergedFields.add(id);
       }
@@ -581,7 +581,7 @@ class Decoder {
       const fields = new Set<string>();
       for (const pair of parent) {
         const k = this.unmarshal(pair.key);
-        if (k !== undefined) fields.add(KEY_IDENTITY(k));
+        if (k !== undefined) fields.add(keyIdentity(k));
       }
       this.mergedFields = fields;
     }
