@@ -1,8 +1,9 @@
 /**
  * `npm run plan -- --stack <name> [--out <dir>] [--config key=value ...]`: everything a deployment of
  * the stack would contain, without a cloud account. Prints plan.md and writes the plan's files (default:
- * out/<stack>/). `--config` overrides a stack setting for this plan only, like `pulumi preview -c`
- * (lists as JSON: `--config 'stakepool:adminCidrs=["203.0.113.7/32"]'`).
+ * out/<stack>/). `--config key=value` overrides a stack setting for this plan only, as plain text, exactly
+ * like `pulumi preview -c` (which, like the plan, then refuses text for a list setting: change lists and
+ * mappings in the stack file).
  */
 import fs from "node:fs";
 import path from "node:path";

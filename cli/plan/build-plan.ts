@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
+import type { Warning } from "../../components/config/problems";
 import type { RawConfig } from "../../components/config/read";
 import { planNow } from "../../components/config/mode";
 import { isWithheld } from "../../components/config/withheld";
@@ -13,7 +14,7 @@ import { renderBootstrap } from "../../components/host/bootstrap";
 import { loadPool } from "../../components/pool/load";
 import { renderPlanMarkdown, type HostRow } from "./plan-md";
 import { runProgram, SECRET_MASK, type CapturedResource } from "./run-program";
-import { readProject, readStackConfig } from "./stack-file";
+import { loadStack, readProject } from "./stack-file";
 
 export interface Plan {
   /** Relative path inside the output folder to file content. */
@@ -94,10 +95,11 @@ function refuseKeyMaterial(files: ReadonlyMap<string, string>, pool: { settings:
   }
 }
 
-export async function buildPlanFromConfig(root: string, stack: string, project: string, config: RawConfig): Promise<Plan> {
+export async function buildPlanFromConfig(root: string, stack: string, project: string, config: RawConfig, readerWarnings: readonly Warning[] = []): Promise<Plan> {
   // The same pure function the program calls: it throws the same ConfigurationError before any resource.
   const pool = loadPool(config, stack, { plan: true, baseDir: root, now: planNow() });
-  const { model, warnings } = pool;
+  const { model } = pool;
+  const warnings = [...readerWarnings, ...pool.warnings];
   const run = await runProgram({ programPath: path.join(root, "index.ts"), project, stack, config });
   assertUniqueNames(run.resources);
   const resources = byTree(run.resources);
@@ -143,11 +145,12 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
   return { files, resources };
 }
 
-/** Plans a committed stack; `overrides` replace single settings, like `pulumi preview --config`. */
+/**
+ * Plans a committed stack; `overrides` replace single settings as plain text, like `pulumi preview
+ * --config key=value`, and face the same checks of Pulumi.yaml.
+ */
 export async function buildPlan(root: string, stack: string, overrides: Readonly<Record<string, string>> = {}): Promise<Plan> {
   const project = readProject(root);
-  const config = readStackConfig(project, stack);
-  const values = { ...config.values, ...overrides };
-  const secretKeys = new Set([...config.secretKeys].filter((key) => !(key in overrides)));
-  return buildPlanFromConfig(root, stack, project.name, { values, secretKeys });
+  const { config, warnings } = loadStack(project, stack, overrides);
+  return buildPlanFromConfig(root, stack, project.name, config, warnings);
 }

@@ -11,7 +11,7 @@ export const PROJECT = "stakepool";
 
 /**
  * The types Pulumi project config can declare, plus "object" (a YAML mapping in the stack file, which
- * Pulumi passes as JSON but cannot declare in Pulumi.yaml).
+ * Pulumi passes as JSON; declarable in Pulumi.yaml only since CLI 3.187, so the kit does not).
  */
 export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
 
@@ -20,7 +20,10 @@ export interface SettingSpec<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** Absent means required: Pulumi (and the plan) refuse to run without a value. */
   readonly default?: string | number | boolean | readonly string[] | Readonly<Record<string, never>>;
-  /** Must be set with `pulumi config set --secret`. */
+  /**
+   * Must be set with `pulumi config set --secret`. The program refuses such a setting in plain text; it is
+   * not declared in Pulumi.yaml (see `declaredInProject`).
+   */
   readonly secret?: boolean;
   /** A value an operator could type, used in the fix of an error message. */
   readonly example: string;
@@ -179,7 +182,11 @@ export const SETTINGS = {
     description: "The Mithril distribution whose mithril-client restores the chain database.",
     default: "2630.0",
     example: "2630.0",
-    schema: releaseTag("2630.0"),
+    // Unquoted in a stack file, 2630.0 reaches the program as "2630" (the Pulumi CLI reads it as a number:
+    // cli/plan/stack-file.ts), a distribution that does not exist; the failure would come at first boot.
+    schema: releaseTag("2630.0").refine((v) => !/^[0-9]+$/.test(v), {
+      error: 'is a bare number: Mithril distributions are named like "2630.0"; quote it in the stack file (unquoted, 2630.0 reaches the program as 2630)',
+    }),
   }),
   mithrilSha256: spec({
     type: "string",
@@ -330,4 +337,15 @@ export const AUTO_VALUE = AUTO;
 
 export function fullKey(key: string): string {
   return `${PROJECT}:${key}`;
+}
+
+/**
+ * Whether Pulumi.yaml declares the setting. Not a mapping (see SettingType), and not an optional secret:
+ * the CLI merges a declared default as plain text and then refuses it for a `secret: true` key ("must be
+ * encrypted as it's secret", pulumi pkg/workspace/config.go validateStackConfigValue; pulumi/pulumi#21865),
+ * and a declared key without a default is required of every stack. The program applies `default` itself
+ * when the runtime has no value, so an unset hot key reads as "".
+ */
+export function declaredInProject(spec: SettingSpec): boolean {
+  return spec.type !== "object" && !(spec.secret && spec.default !== undefined);
 }

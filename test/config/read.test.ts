@@ -102,4 +102,11 @@ describe("reading stack settings", () => {
     expect(problem?.setting).toBe("stakepool:metadata");
     expect(problem?.fix).toBe("pulumi config set --path 'stakepool:metadata.ticker' MYPOOL");
   });
+
+  it("refuses a Mithril distribution that lost its .0 to an unquoted number in the stack file", () => {
+    const [problem] = problemsOf(rawConfig("preview", { mithrilVersion: "2630" }));
+    expect(problem?.setting).toBe("stakepool:mithrilVersion");
+    expect(problem?.message).toContain('quote it in the stack file');
+    expect(problemsOf(rawConfig("preview", { mithrilVersion: "2630.0" }))).toEqual([]);
+  });
 });

@@ -27,6 +27,16 @@ describe("npm run plan", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("refuses what pulumi preview would refuse, before running the program, and writes nothing", async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "x");
+    // `--config` sets plain text, as `pulumi preview -c` does; Pulumi.yaml declares relays an integer.
+    const { code, stderr } = await planCli(["--stack", "preview", "--out", out, "--config", "stakepool:relays=2.5"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("stacks/Pulumi.preview.yaml: stakepool:relays: the Pulumi CLI refuses it before the program runs: Stack 'preview' with configuration key 'relays' must be of type 'integer'");
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it("asks for --stack", async () => {
     const { code, stderr } = await planCli([]);
     expect(code).toBe(2);
