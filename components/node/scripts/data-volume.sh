@@ -129,8 +129,9 @@ PY
 }
 
 # Stops the script, formatting and mounting nothing; says what was found and what the operator can do.
+# Retrying cannot change the answer, so the boot setup stops instead of scanning again (fatal).
 refuse() {
-  die "$1. Refusing to format it. To start afresh, losing everything on it: blkdiscard -z $device, then run $0 again"
+  fatal "$1. Refusing to format it. To start afresh, losing everything on it: blkdiscard -z $device, then run $0 again"
 }
 
 # Prints one of: filesystem <type>, new; refuses anything else.
@@ -143,7 +144,7 @@ classify() {
   if ((status == 2)); then
     probe=
   elif ((status != 0)); then
-    die "blkid could not make sense of $device (exit $status); refusing to format or mount it"
+    fatal "blkid could not make sense of $device (exit $status); refusing to format or mount it"
   fi
   type=$(sed -n 's/^TYPE=//p' <<<"$probe")
   usage=$(sed -n 's/^USAGE=//p' <<<"$probe")
@@ -182,7 +183,7 @@ device=$(readlink -f "$device_link")
 log "data volume $volume_id is $device"
 
 elsewhere=$(findmnt -n -o TARGET --source "$device" || true)
-[[ -z $elsewhere ]] || die "$device is already mounted at $elsewhere, not at $DATA_MOUNT"
+[[ -z $elsewhere ]] || fatal "$device is already mounted at $elsewhere, not at $DATA_MOUNT"
 
 classification=$(classify "$device")
 if [[ $classification == new ]]; then
