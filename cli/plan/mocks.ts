@@ -5,6 +5,12 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+/** The stack's region, which the zone lookup answers for (set by the plan before the program runs). */
+let PLAN_REGION = "us-east-1";
+export function setPlanRegion(region: string): void {
+  PLAN_REGION = region;
+}
+
 export function placeholder(property: string, of: string): string {
   return `<${property} of ${of}>`;
 }
@@ -38,6 +44,13 @@ const CALLS: Readonly<Record<string, (inputs: State) => State>> = {
     ...inputs,
     id: placeholder("zoneId", String(inputs.name)),
     zoneId: placeholder("zoneId", String(inputs.name)),
+  }),
+  // The account's zones are known only at deploy time: the plan answers with every letter a region may have,
+  // and PoolVpc checks the configured zones against the real list then.
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    id: "region",
+    names: ["a", "b", "c", "d", "e", "f"].map((l) => `${PLAN_REGION}${l}`),
+    zoneIds: [],
   }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({
     ...inputs,

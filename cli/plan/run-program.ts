@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLAN_ENV } from "../../components/config/mode";
 import type { RawConfig } from "../../components/config/read";
-import { planMocks } from "./mocks";
+import { planMocks, setPlanRegion } from "./mocks";
 
 export const SECRET_MASK = "[secret]";
 
@@ -133,6 +133,7 @@ export interface RunOptions {
  */
 export async function runProgram(run: RunOptions): Promise<ProgramRun> {
   process.env[PLAN_ENV] = "1";
+  setPlanRegion(run.config.values["aws:region"] ?? "us-east-1");
   // Inputs arrive through the mocks (already deserialized); parent and options through the monitor.
   const inputsOf = new Map<string, Record<string, unknown>>();
   await pulumi.runtime.setMocks(

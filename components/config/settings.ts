@@ -78,11 +78,21 @@ export const SETTINGS = {
   availabilityZones: spec({
     type: "array",
     description:
-      "Availability zones to spread hosts over (at least two). Empty: the region's zones a and b. " +
-      "The core goes to the first zone in sorted order; relays go round-robin.",
+      "Availability zones of the pool (at least two; each gets the VPC's /24 of its letter). Empty: the region's " +
+      "zones a and b. Hosts not pinned in stakepool:hostZones go round-robin over the first two listed, the core " +
+      "with relay 1; add zones at the end: a further zone moves no host.",
     default: [],
     example: "us-east-1a",
     schema: z.array(z.string(), { error: "must be a list of zone names" }),
+  }),
+  hostZones: spec({
+    type: "object",
+    description:
+      "Pins hosts to zones, e.g. relay-3: us-east-2c (a mapping in the stack file). Moving a running host to " +
+      "another zone replaces its server and its data volume.",
+    default: {},
+    example: "relay-3 us-east-2c",
+    schema: z.record(z.string(), z.string({ error: "must be a zone name" }), { error: "must be a mapping of host name to zone" }),
   }),
   vpcCidr: spec({
     type: "string",

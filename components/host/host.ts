@@ -33,6 +33,8 @@ export interface HostArgs {
   readonly ami: pulumi.Input<string>;
   /** The VPC's internet gateway: an Elastic IP can be associated only once it is attached. */
   readonly gateway: pulumi.Resource;
+  /** The host's zone, once the account is known to have it (PoolVpc.checkedZone). */
+  readonly availabilityZone: pulumi.Input<string>;
   /** Tags the host reads through instance metadata at any time (the admin networks): never a restart. */
   readonly hostTags: Readonly<Record<string, string>>;
 }
@@ -67,7 +69,7 @@ export class Host extends pulumi.ComponentResource {
     this.hostKey = hostKey.publicKeyOpenssh.apply((key) => key.trim());
 
     this.dataVolume = new aws.ebs.Volume(`${name}-data`, {
-      availabilityZone: host.availabilityZone,
+      availabilityZone: args.availabilityZone,
       size: host.dataVolumeGiB,
       type: "gp3",
       encrypted: true,

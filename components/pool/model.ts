@@ -9,7 +9,7 @@ import type { InstanceTypeInfo } from "../host/instance-types";
 import { checkDataVolume, checkInstanceType, type HostRole } from "../host/sizing";
 import { checkSshPublicKey } from "../host/ssh-key";
 import { NETWORKS, type NetworkProfile } from "../networks/networks";
-import { checkVpcCidr, hostAddress, planSubnets, resolveZones, type SubnetSpec } from "../vpc/addressing";
+import { checkVpcCidr, hostAddress, placeHosts, planSubnets, resolveZones, type SubnetSpec } from "../vpc/addressing";
 
 export type { HostRole } from "../host/sizing";
 
@@ -106,16 +106,21 @@ export function buildPoolModel({ settings, region, stack }: ModelInput): ModelRe
 
   const coreInfo = sizes.get("core");
   const relayInfo = sizes.get("relay");
-  if (findings.problems.length > 0 || !coreInfo || !relayInfo || !vpc.cidr || !ssh.ok) {
+  const hostNames = ["core", ...Array.from({ length: settings.relays }, (_, i) => `relay-${i + 1}`)];
+  const placement = placeHosts(hostNames, zones.zones, settings.hostZones);
+  findings.absorb(placement.findings);
+  const planned = vpc.cidr ? planSubnets(vpc.cidr, zones.zones) : undefined;
+  if (planned) findings.absorb(planned.findings);
+  if (findings.problems.length > 0 || !coreInfo || !relayInfo || !vpc.cidr || !ssh.ok || !planned) {
     return { model: undefined, findings };
   }
 
-  const subnets = planSubnets(vpc.cidr, zones.zones);
+  const subnets = planned.subnets;
   const host = (role: HostRole, relayNumber: number, info: InstanceTypeInfo): HostSpec => {
-    // The core sits in the first zone; relay n goes round-robin from the first zone.
-    const subnet = subnets[role === "core" ? 0 : (relayNumber - 1) % subnets.length]!;
+    const name = role === "core" ? "core" : `relay-${relayNumber}`;
+    const subnet = subnets.find((s) => s.availabilityZone === placement.zones.get(name))!;
     return {
-      name: role === "core" ? "core" : `relay-${relayNumber}`,
+      name,
       role,
       relayNumber,
       availabilityZone: subnet.availabilityZone,

@@ -70,6 +70,7 @@ export class StakePool extends pulumi.ComponentResource {
             keyName: keyPair.keyName,
             ami,
             gateway: vpc.gateway,
+            availabilityZone: vpc.checkedZone(host.availabilityZone),
             hostTags: {},
           }, parent),
         },
@@ -115,6 +116,7 @@ export class StakePool extends pulumi.ComponentResource {
       new RelayRecords(`${name}-dns`, {
         zone: identity.dnsZone,
         relays: relays.map(({ host, resource }) => ({ relay: host.name, name: identity.relayDnsNames.get(host.name)!, address: resource.publicIp })),
+        protect: model.protect,
       }, parent);
     }
     if (identity.reminders && identity.reminders.at.length > 0) {

@@ -1,8 +1,14 @@
-/** The pool's dedicated VPC: one public subnet per zone, an internet gateway and a default route. */
+/**
+ * The pool's dedicated VPC: one public subnet per zone, an internet gateway and a default route. The zones
+ * are checked against the account's own (zone letters differ between accounts in AWS's oldest regions):
+ * a zone the account does not have stops the deploy with the list it does have, before any subnet or
+ * volume is created in it.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolModel } from "../pool/model";
 import { poolTags } from "../pool/tags";
+import { missingZonesError } from "./addressing";
 
 export interface PoolVpcArgs {
   readonly model: PoolModel;
@@ -14,6 +20,8 @@ export class PoolVpc extends pulumi.ComponentResource {
   readonly gateway: aws.ec2.InternetGateway;
   /** Subnet id per availability zone. */
   readonly subnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** A zone's name, once the account is known to have it: use it wherever a resource is placed in a zone. */
+  readonly checkedZone: (zone: string) => pulumi.Output<string>;
 
   constructor(name: string, args: PoolVpcArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:vpc:PoolVpc", name, {}, opts);
@@ -34,13 +42,25 @@ export class PoolVpc extends pulumi.ComponentResource {
       gatewayId: gateway.id,
     }, parent);
 
+    const zones = model.subnets.map((subnet) => subnet.availabilityZone);
+    const available = aws.getAvailabilityZonesOutput(
+      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+      parent,
+    );
+    const zonesChecked = available.names.apply((names) => {
+      const error = missingZonesError(zones, names, model.region);
+      if (error !== undefined) throw new Error(error);
+      return zones;
+    });
+    this.checkedZone = (zone: string) => zonesChecked.apply(() => zone);
+
     const subnetIds: Record<string, pulumi.Output<string>> = {};
     for (const subnet of model.subnets) {
       // Keyed by zone, not by position, so adding a zone never renames an existing subnet.
       const resource = new aws.ec2.Subnet(`${name}-${subnet.availabilityZone}`, {
         vpcId: vpc.id,
         cidrBlock: subnet.cidr,
-        availabilityZone: subnet.availabilityZone,
+        availabilityZone: this.checkedZone(subnet.availabilityZone),
         // Public addresses are given explicitly per host (Elastic IPs for relays).
         mapPublicIpOnLaunch: false,
         tags: poolTags(model, subnet.availabilityZone),

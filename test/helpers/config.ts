@@ -4,7 +4,7 @@ import type { RawConfig } from "../../components/config/read";
 export const EXAMPLE_SSH_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBv32qnzTka+QThxUJW5I3xCwGjEc+LPhxgnsNIKjMVv test@example.invalid";
 
-export type ConfigValues = Record<string, string | number | boolean | readonly string[]>;
+export type ConfigValues = Record<string, string | number | boolean | readonly string[] | Readonly<Record<string, unknown>>>;
 
 /** A valid stack on `network`, overridden by `overrides` (keys without namespace are stakepool keys). */
 export function rawConfig(network: "mainnet" | "preprod" | "preview", overrides: ConfigValues = {}, drop: readonly string[] = []): RawConfig {
@@ -18,7 +18,7 @@ export function rawConfig(network: "mainnet" | "preprod" | "preview", overrides:
   for (const [key, value] of Object.entries({ ...base, ...overrides })) {
     if (drop.includes(key)) continue;
     const full = key.includes(":") ? key : `stakepool:${key}`;
-    values[full] = typeof value === "string" ? value : Array.isArray(value) ? JSON.stringify(value) : String(value);
+    values[full] = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
   }
   return { values, secretKeys: new Set() };
 }

@@ -14,7 +14,8 @@ const ROOT = path.resolve(__dirname, "../..");
 export function testModel(network: NetworkName, overrides: ConfigValues = {}, stack = "test"): PoolModel {
   const read = readSettings(rawConfig(network, overrides));
   expect(read.findings.problems).toEqual([]);
-  const region = String(overrides["aws:region"] ?? "us-east-2");
+  const configured = overrides["aws:region"];
+  const region = typeof configured === "string" ? configured : "us-east-2";
   const built = buildPoolModel({ settings: read.settings!, region, stack });
   expect(built.findings.problems).toEqual([]);
   return built.model!;

@@ -11,13 +11,13 @@ describe("plan determinism", () => {
     expect(b).toEqual(a);
   });
 
-  it("gives the same graph for the same pool declared in another order", async () => {
+  it("gives the same graph for the same pool declared in another order (the first two zones carry placement)", async () => {
     const declared = rawConfig("preview", {
       adminCidrs: ["198.51.100.0/24", "203.0.113.7/32"],
-      availabilityZones: ["us-east-2a", "us-east-2c", "us-east-2b"],
+      availabilityZones: ["us-east-2a", "us-east-2c", "us-east-2b", "us-east-2d"],
     });
     const permuted = rawConfig("preview", {
-      availabilityZones: ["us-east-2c", "us-east-2b", "us-east-2a", "us-east-2b"],
+      availabilityZones: ["us-east-2a", "us-east-2c", "us-east-2d", "us-east-2b", "us-east-2c"],
       adminCidrs: ["203.0.113.7/32", "198.51.100.0/24", "203.0.113.7/32"],
     });
     const reordered = { values: Object.fromEntries(Object.entries(permuted.values).reverse()), secretKeys: permuted.secretKeys };
@@ -27,8 +27,8 @@ describe("plan determinism", () => {
 });
 
 describe("a larger mainnet pool", () => {
-  it("protects chain data and Elastic IPs, and scales the graph with the relays", async () => {
-    const files = await planWith("mainnet", rawConfig("mainnet", { relays: 10, availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"] }));
+  it("protects chain data, Elastic IPs and relay DNS records, and scales the graph with the relays", async () => {
+    const files = await planWith("mainnet", rawConfig("mainnet", { relays: 10, availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"], dnsZone: "pool.example.com" }));
     const resources = resourcesOf(files);
     const count = (type: string) => resources.filter((r) => r.type === type).length;
     expect(count("aws:ec2/instance:Instance")).toBe(11);
@@ -36,7 +36,9 @@ describe("a larger mainnet pool", () => {
     expect(count("aws:ec2/subnet:Subnet")).toBe(3);
     // node and SSH from each of the 10 relays
     expect(resources.filter((r) => r.name.startsWith("pool-sg-core-") && r.type.endsWith("SecurityGroupIngressRule"))).toHaveLength(20);
-    for (const r of resources.filter((x) => x.type === "aws:ebs/volume:Volume" || x.type === "aws:ec2/eip:Eip")) {
+    const protectedTypes = ["aws:ebs/volume:Volume", "aws:ec2/eip:Eip", "aws:route53/record:Record"];
+    expect(count("aws:route53/record:Record")).toBe(10);
+    for (const r of resources.filter((x) => protectedTypes.includes(x.type))) {
       expect(r.options?.protect, r.name).toBe(true);
     }
     for (const r of resources.filter((x) => x.type === "aws:ec2/instance:Instance")) {

@@ -9,10 +9,10 @@ import { testModel } from "../helpers/model";
 const model = testModel;
 
 describe("the pool model", () => {
-  it("puts the core in the first zone and spreads relays round-robin", () => {
-    const m = model("preview", { relays: 5, availabilityZones: ["us-east-2c", "us-east-2a", "us-east-2b"] });
-    expect(m.core.availabilityZone).toBe("us-east-2a");
-    expect(m.relays.map((r) => r.availabilityZone)).toEqual(["us-east-2a", "us-east-2b", "us-east-2c", "us-east-2a", "us-east-2b"]);
+  it("puts the core in the first zone listed, spreads relays over the first two, and uses a further zone for pinned hosts", () => {
+    const m = model("preview", { relays: 5, availabilityZones: ["us-east-2c", "us-east-2a", "us-east-2b"], hostZones: { "relay-5": "us-east-2b" } });
+    expect(m.core.availabilityZone).toBe("us-east-2c");
+    expect(m.relays.map((r) => r.availabilityZone)).toEqual(["us-east-2c", "us-east-2a", "us-east-2c", "us-east-2a", "us-east-2b"]);
     expect(m.hosts.map((h) => h.name)).toEqual(["core", "relay-1", "relay-2", "relay-3", "relay-4", "relay-5"]);
   });
 
