@@ -121,13 +121,54 @@ function limitSets(rules: readonly IngressRule[]): string[] {
     ]);
 }
 
+/**
+ * The admin networks live in one interval set per family, so that they can be replaced in one
+ * transaction without reloading the ruleset: on AWS a relay keeps them in step with its instance's tags
+ * (admin-sync.ts), which is how a changed admin address reaches a relay that no longer admits the
+ * operator's new address over SSH; elsewhere the operator's recovery command adds an element.
+ */
+export function adminSetName(family: "ipv4" | "ipv6"): string {
+  return `admin_${family}`;
+}
+
+function adminRules(rules: readonly IngressRule[]): Map<Family, IngressRule[]> {
+  const byFamily = new Map<Family, IngressRule[]>();
+  for (const rule of rules.filter((r) => r.source.kind === "admin")) {
+    const family = familyOf(rule.source.cidr);
+    byFamily.set(family, [...(byFamily.get(family) ?? []), rule]);
+  }
+  return byFamily;
+}
+
+function adminSets(rules: readonly IngressRule[]): string[] {
+  return [...adminRules(rules).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .flatMap(([family, list]) => [
+      `\tset ${adminSetName(family)} {`,
+      `\t\ttype ${family === "ipv4" ? "ipv4_addr" : "ipv6_addr"}`,
+      "\t\tflags interval",
+      // Overlapping admin networks are one range to the kernel: nft refuses overlapping intervals otherwise.
+      "\t\tauto-merge",
+      `\t\telements = { ${list.map((r) => r.source.cidr).join(", ")} }`,
+      "\t}",
+      "",
+    ]);
+}
+
 function policyStatements(rules: readonly IngressRule[], limit: number): string[] {
   const lines: string[] = [];
-  for (const rule of rules) {
+  const admins = adminRules(rules);
+  for (const rule of rules.filter((r) => r.source.kind !== "admin")) {
     if (isOpenToAnywhere(rule)) {
       lines.push(`${limitStatement(rule, limit)} ${comment(`at most ${limit} connections per source to port ${rule.port}`)}`);
     }
     lines.push(`${sourceMatch(rule.source.cidr)} tcp dport ${rule.port} accept ${comment(rule.description)}`);
+  }
+  for (const [family, list] of [...admins.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ports = [...new Set(list.map((r) => r.port))].sort((a, b) => a - b);
+    for (const port of ports) {
+      lines.push(`${family === "ipv4" ? "ip" : "ip6"} saddr @${adminSetName(family)} tcp dport ${port} accept ${comment(`SSH from the admin networks (${family})`)}`);
+    }
   }
   return lines;
 }
@@ -153,6 +194,7 @@ export function renderHostRuleset(spec: HostRulesetSpec): string {
     "",
     `table ${table} {`,
     ...limitSets(spec.rules),
+    ...adminSets(spec.rules),
     "\tchain input {",
     "\t\ttype filter hook input priority filter; policy drop;",
     ...input.map((line) => `\t\t${line}`),

@@ -21,6 +21,8 @@ const PURPOSE: Readonly<Record<HostRole, string>> = {
 
 export class SecurityGroups extends pulumi.ComponentResource {
   readonly groupIds: Readonly<Record<HostRole, pulumi.Output<string>>>;
+  /** Every rule: an SSH delivery waits for them, so the operator's address is admitted before it dials. */
+  readonly rules: pulumi.Resource[] = [];
 
   constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:firewall:SecurityGroups", name, {}, opts);
@@ -38,7 +40,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
       }, parent);
       for (const rule of policy[role]) {
         const ipv6 = rule.source.cidr.includes(":");
-        new aws.vpc.SecurityGroupIngressRule(`${groupName}-${rule.key}`, {
+        this.rules.push(new aws.vpc.SecurityGroupIngressRule(`${groupName}-${rule.key}`, {
           securityGroupId: group.id,
           ipProtocol: "tcp",
           fromPort: rule.port,
@@ -46,7 +48,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
           ...(ipv6 ? { cidrIpv6: rule.source.cidr } : { cidrIpv4: rule.source.cidr }),
           description: rule.description,
           tags: poolTags(model, `${role}-${rule.key}`),
-        }, parent);
+        }, parent));
       }
       new aws.vpc.SecurityGroupEgressRule(`${groupName}-egress-all`, {
         securityGroupId: group.id,

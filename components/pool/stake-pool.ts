@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planDeployment } from "../deployment/deployment";
 import { deliver, type DeliveryConnection } from "../delivery/deliver";
 import { RelayRecords } from "../dns/relay-records";
+import { adminTags } from "../firewall/admin-sync";
 import { SecurityGroups } from "../firewall/security-groups";
 import { firewallPolicy } from "../firewall/policy";
 import { ubuntuAmiFilter } from "../host/ami";
@@ -71,7 +72,8 @@ export class StakePool extends pulumi.ComponentResource {
             ami,
             gateway: vpc.gateway,
             availabilityZone: vpc.checkedZone(host.availabilityZone),
-            hostTags: {},
+            // Relays carry the admin networks: their firewall copies them from the tags (admin-sync.ts).
+            hostTags: host.role === "relay" ? adminTags(model) : {},
           }, parent),
         },
       ]),
@@ -89,7 +91,7 @@ export class StakePool extends pulumi.ComponentResource {
       const connection: DeliveryConnection = jump
         ? { host: host.privateIp, hostKey: resource.hostKey, proxy: { host: jump.publicIp, hostKey: jump.hostKey } }
         : { host: resource.publicIp, hostKey: resource.hostKey };
-      const ready = [...resource.ready, ...(jump?.ready ?? [])];
+      const ready = [...resource.ready, ...(jump?.ready ?? []), ...groups.rules];
       let previous: pulumi.Resource | undefined;
       for (const step of steps) {
         const dependsOn = [...ready, ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];

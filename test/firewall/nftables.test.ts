@@ -68,8 +68,10 @@ describe("a relay's ruleset", () => {
   const m = poolModel({ relays: 2, adminCidrs: ["203.0.113.0/28", "2001:db8:a::/48"] });
   const relay = renderNftables(m, host(m, "relay-2"));
 
-  it("admits the node from the whole IPv4 internet and SSH from each admin network in its own family", () => {
-    expect(tcpAccepts(relay)).toEqual(["meta nfproto ipv4 -> 3001", "ip saddr 203.0.113.0/28 -> 22", "ip6 saddr 2001:db8:a::/48 -> 22"]);
+  it("admits the node from the whole IPv4 internet and SSH from the admin networks, kept in one set per family", () => {
+    expect(tcpAccepts(relay)).toEqual(["meta nfproto ipv4 -> 3001", "ip saddr @admin_ipv4 -> 22", "ip6 saddr @admin_ipv6 -> 22"]);
+    expect(relay).toContain("\tset admin_ipv4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n\t\telements = { 203.0.113.0/28 }\n\t}");
+    expect(relay).toContain("\t\telements = { 2001:db8:a::/48 }");
   });
 
   it("resets the 11th concurrent connection from one address by default, before accepting the node port", () => {

@@ -28,6 +28,14 @@ describeWith({ tools: ["shellcheck"] }, "shellcheck", () => {
   }
 });
 
+describeWith({ tools: ["python3"] }, "the firewall's admin-network sync", () => {
+  it("compiles", async () => {
+    const file = path.resolve(__dirname, "../../components/firewall/scripts/admin-sync.py");
+    const result = await outcome("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", file]);
+    expect(result.code).toBe(0);
+  });
+});
+
 describeWith({ tools: ["python3"] }, "node-config.py", () => {
   it("compiles", async () => {
     const result = await outcome("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", path.join(SCRIPTS_DIR, "node-config.py")]);

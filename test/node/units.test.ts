@@ -3,6 +3,7 @@
  * accepts every rendered unit (`systemd-analyze verify` in a temporary root holding stub executables at
  * the paths the units name).
  */
+import { ADMIN_SYNC_SERVICE, renderAdminSyncService, renderAdminSyncTimer } from "../../components/firewall/admin-sync";
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -113,16 +114,17 @@ describe("the node unit", () => {
 
 describeWith({ tools: ["systemd-analyze"] }, "systemd-analyze verify", () => {
   let root: string;
+  const stub = (file: string) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), "#!/bin/sh\n", { mode: 0o755 });
+  };
 
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), "stakepool-units-"));
     const systemUnits = ["/usr/lib/systemd/system", "/lib/systemd/system"].find((dir) => existsSync(path.join(dir, "sysinit.target")));
     if (!systemUnits) throw new Error("no systemd unit folder with sysinit.target on this machine");
     cpSync(systemUnits, path.join(root, "usr/lib/systemd/system"), { recursive: true, verbatimSymlinks: true });
-    const stub = (file: string) => {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), "#!/bin/sh\n", { mode: 0o755 });
-    };
+
     stub(`${INSTALL_ROOT}/11.9.3/bin/cardano-node`);
     symlinkSync("11.9.3", path.join(root, INSTALL_ROOT, "current"));
     stub("/bin/kill");
@@ -144,6 +146,16 @@ describeWith({ tools: ["systemd-analyze"] }, "systemd-analyze verify", () => {
       return { code: typeof e.code === "number" ? e.code : 1, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
     }
   }
+
+  it("accepts the admin-network sync's service and timer (relays), without a single warning", async () => {
+    stub("/usr/bin/python3");
+    const result = await verify({
+      [`${ADMIN_SYNC_SERVICE}.service`]: renderAdminSyncService(),
+      [`${ADMIN_SYNC_SERVICE}.timer`]: renderAdminSyncTimer(),
+    });
+    expect(result.output).toBe("");
+    expect(result.code).toBe(0);
+  });
 
   for (const network of ["mainnet", "preview"] as const) {
     for (const role of roles) {

@@ -88,6 +88,16 @@ describe("the preview pool's resource graph", () => {
     expect(byType("aws:ec2/eip:Eip").map((e) => e.name).sort()).toEqual(["pool-relay-1", "pool-relay-2"]);
   });
 
+  it("tags each relay with the admin networks its firewall copies (a second path when the operator's address changes)", () => {
+    for (const name of ["pool-relay-1", "pool-relay-2"]) {
+      expect(named("aws:ec2/instance:Instance", name).inputs.tags).toMatchObject({ "stakepool:admin-1": "203.0.113.7/32" });
+    }
+    expect(Object.keys(named("aws:ec2/instance:Instance", "pool-core").inputs.tags as object).some((k) => k.startsWith("stakepool:admin-"))).toBe(false);
+    // And an SSH delivery waits for the security group rule that admits the operator.
+    const deps = (named("command:remote:Command", "pool-relay-1-system").options as { dependsOn?: string[] }).dependsOn ?? [];
+    expect(deps).toContain("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::pool-sg-relay-ssh-from-admin-203-0-113-7-32");
+  });
+
   it("associates an Elastic IP only once the internet gateway exists", () => {
     for (const association of byType("aws:ec2/eipAssociation:EipAssociation")) {
       expect((association.options as { dependsOn?: string[] }).dependsOn).toContain("aws:ec2/internetGateway:InternetGateway::pool-vpc-igw");
