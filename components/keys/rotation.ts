@@ -14,12 +14,13 @@ import { HOT_KEY_SETTINGS } from "./envelope-types";
 /** The counter rule in one sentence, for messages. */
 export const COUNTER_RULE =
   "its counter must be m or m + 1, m being the last counter the chain saw for the pool " +
-  "(cardano-cli query kes-period-info --op-cert-file node.cert shows it as qKesNodeStateOperationalCertificateNumber)";
+  "(on a relay, `cardano-cli latest query kes-period-info --op-cert-file node.cert --socket-path /srv/cardano/db/node.socket --mainnet` " +
+  "shows it as qKesNodeStateOperationalCertificateNumber; --testnet-magic N on a testnet)";
 
 /** The issue command for `kesPeriod`, as run on the offline machine. */
 export function issueOpCertCommand(kesPeriod: number): string {
   return (
-    "cardano-cli node issue-op-cert --kes-verification-key-file kes.vkey --cold-signing-key-file cold.skey " +
+    "cardano-cli latest node issue-op-cert --kes-verification-key-file kes.vkey --cold-signing-key-file cold.skey " +
     `--operational-certificate-issue-counter-file cold.counter --kes-period ${kesPeriod} --out-file node.cert`
   );
 }

@@ -127,7 +127,8 @@ function candidateProblems(eligible: readonly CandidateGroup[], count: number): 
         `candidate groups (${relays} usable relays) once the pool's own hosts and the extra peers are left out`,
       eligible.length >= MIN_COMMUNITY_PEERS
         ? `pulumi config set ${PEER_COUNT_SETTING} ${eligible.length}`
-        : `use a fuller snapshot: \`cardano-cli query ledger-peer-snapshot --out-file peer-snapshot.json\` on a synced relay, then \`pulumi config set ${fullKey("peerSnapshotFile")} peer-snapshot.json\``,
+        : "use a fuller snapshot: on a synced relay, `cardano-cli latest query ledger-peer-snapshot --socket-path /srv/cardano/db/node.socket " +
+          `--mainnet --out-file peer-snapshot.json\` (--testnet-magic N instead of --mainnet on a testnet), then \`pulumi config set ${fullKey("peerSnapshotFile")} peer-snapshot.json\``,
     );
   }
   return findings;

@@ -12,6 +12,9 @@ import { describe, expect, it } from "vitest";
 import { NETWORKS, NETWORK_NAMES } from "../../components/networks/networks";
 import { INSTALL_ROOT, SOCKET_PATH } from "../../components/node/paths";
 import { registrationCommand, type RelayAddress } from "../../components/pool/registration";
+import { COUNTER_RULE, issueOpCertCommand } from "../../components/keys/rotation";
+import { snapshotFix } from "../../components/topology/snapshot";
+import { checkCandidates } from "../../components/topology/select";
 import { ROOT, fixturePath } from "../fixtures/paths";
 import { commandsInMarkdown, commandsInShell, shellWords, type CliCommandLine } from "../helpers/cli-commands";
 import { checkInvocationInAll, loadCliHelp } from "../helpers/cli-usage";
@@ -174,5 +177,19 @@ describe("the plan's registration command", () => {
     expect(prose).toEqual([]);
     expect(commands.map((c) => c.words.slice(0, 3).join(" "))).toEqual(["latest stake-pool registration-certificate"]);
     expect(problemsOf(commands[0]!)).toEqual([]);
+  });
+});
+
+describe("the commands the kit prints in its own messages", () => {
+  it("are commands cardano-cli accepts: the KES rotation, the counter rule, the snapshot refreshes", () => {
+    const messages = [
+      `\`${issueOpCertCommand(1234)}\``,
+      COUNTER_RULE,
+      ...NETWORK_NAMES.map((network) => snapshotFix(network === "mainnet" ? "mainnet" : network).replace("<" + network + "'s magic>", String(NETWORKS[network].magic))),
+      ...checkCandidates([], 20).problems.map((p) => p.fix),
+    ];
+    const found = messages.flatMap((text) => commandsInMarkdown(text).commands);
+    expect(found.length).toBeGreaterThanOrEqual(messages.length);
+    for (const command of found) expect(problemsOf(command), command.words.join(" ")).toEqual([]);
   });
 });
