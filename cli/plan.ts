@@ -11,6 +11,8 @@ import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../components/config/problems";
 import { buildPlan } from "./plan/build-plan";
+import { changesAgainst, readEarlierPlan } from "./plan/against";
+import { renderChanges } from "./plan/changes";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -25,10 +27,16 @@ function usage(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { stack?: string; out?: string; config?: string[] };
+  let values: { stack?: string; out?: string; config?: string[]; against?: string; "refuse-data-loss"?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { stack: { type: "string" }, out: { type: "string" }, config: { type: "string", short: "c", multiple: true } },
+      options: {
+        stack: { type: "string" },
+        out: { type: "string" },
+        config: { type: "string", short: "c", multiple: true },
+        against: { type: "string" },
+        "refuse-data-loss": { type: "boolean" },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -43,15 +51,23 @@ async function main(): Promise<void> {
     if (at <= 0) usage(`--config takes key=value (got ${JSON.stringify(pair)})`);
     overrides[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  if (values["refuse-data-loss"] && !values.against) usage("--refuse-data-loss needs --against <earlier plan output>");
+  const earlier = values.against === undefined ? undefined : readEarlierPlan(path.resolve(values.against));
   const plan = await buildPlan(ROOT, values.stack, overrides);
+  const report = earlier === undefined ? undefined : changesAgainst(earlier, plan);
+  const files = report === undefined ? plan.files : new Map([...plan.files, ["changes.md", renderChanges(values.stack, report)]]);
   fs.rmSync(out, { recursive: true, force: true });
-  for (const [file, content] of plan.files) {
+  for (const [file, content] of files) {
     const target = path.join(out, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content);
   }
-  process.stdout.write(plan.files.get("plan.md") ?? "");
-  process.stdout.write(`\nWrote ${plan.files.size} files to ${path.relative(process.cwd(), out) || "."}/\n`);
+  process.stdout.write(files.get(report === undefined ? "plan.md" : "changes.md") ?? "");
+  process.stdout.write(`\nWrote ${files.size} files to ${path.relative(process.cwd(), out) || "."}/\n`);
+  if (report?.dataLoss && values["refuse-data-loss"]) {
+    process.stderr.write("The change replaces or deletes chain data or an address registered on chain (see changes.md); refused.\n");
+    process.exit(4);
+  }
 }
 
 main().catch((error: unknown) => {

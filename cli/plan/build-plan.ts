@@ -12,6 +12,7 @@ import { scanForKeyMaterial } from "../../components/keys/scan";
 import { planDeployment } from "../../components/deployment/deployment";
 import { renderBootstrap } from "../../components/host/bootstrap";
 import { loadPool } from "../../components/pool/load";
+import type { ChangeContext } from "./changes";
 import { renderPlanMarkdown, type HostRow } from "./plan-md";
 import { runProgram, SECRET_MASK, type CapturedResource } from "./run-program";
 import { loadStack, readProject } from "./stack-file";
@@ -20,6 +21,8 @@ export interface Plan {
   /** Relative path inside the output folder to file content. */
   readonly files: ReadonlyMap<string, string>;
   readonly resources: readonly CapturedResource[];
+  /** What the change report needs from the deployment: each command's effect, the rollout order. */
+  readonly changeContext: ChangeContext;
 }
 
 export function json(value: unknown): string {
@@ -121,7 +124,12 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       dataDiskGiB: h.dataDiskGiB,
     }))),
   );
-  for (const { host, planFiles } of planDeployment(pool).hosts) {
+  const deployment = planDeployment(pool);
+  const changeContext: ChangeContext = {
+    stepEffects: new Map(deployment.hosts.flatMap(({ host, steps }) => steps.map((step) => [`pool-${host.name}-${step.name}`, step.effect] as const))),
+    rollout: deployment.rollout,
+  };
+  for (const { host, planFiles } of deployment.hosts) {
     // The bootstrap holds the server's private host key, generated at deploy time: shown as placeholders.
     const key = { privateKey: `<private host key of pool-${host.name}: generated at deploy time, a secret>`, publicKey: `<host key of pool-${host.name}>` };
     files.set(`hosts/${host.name}/cloud-init.yaml`, renderBootstrap(model, host, key));
@@ -138,11 +146,23 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       inputs: readableInputs(r),
     }))),
   );
+  // The deployment as data: each host's steps in order, what a change to each does, the rollout order.
+  files.set(
+    "deployment.json",
+    json({
+      rollout: deployment.rollout,
+      hosts: deployment.hosts.map(({ host, steps, via }) => ({
+        name: host.name,
+        reachedThrough: via ?? null,
+        steps: steps.map((step) => ({ name: step.name, effect: step.effect, secret: step.secret, files: step.delivery.files.map((f) => f.path) })),
+      })),
+    }),
+  );
   // Exactly the bytes that were hashed: no added newline.
   if (pool.identity.metadata) files.set("pool-metadata.json", pool.identity.metadata.file.text);
   files.set("plan.md", renderPlanMarkdown({ pool, model, hosts, relayRegistration, registrationCommand, resources, warnings }));
   refuseKeyMaterial(files, pool);
-  return { files, resources };
+  return { files, resources, changeContext };
 }
 
 /**

@@ -2,11 +2,13 @@
  * What prepares a host for the node (components/node/scripts): the kit's scripts, the host's settings
  * (paths, the network, the Mithril bootstrap and its pinned client), the network's Mithril verification
  * keys and the setup unit that runs at every boot. Changing any of these restarts nothing: the setup
- * runs when the node step starts it on a new server, and at boot.
+ * runs when the node step starts it on a new server, and at boot. A larger data volume re-runs this step,
+ * which grows the file system online.
  */
 import { mithrilKeys } from "../node/mithril-keys";
 import { nodeSettings, renderSettingsFile } from "../node/env-file";
 import {
+  kitScript,
   MITHRIL_ANCILLARY_VKEY_FILE,
   MITHRIL_GENESIS_VKEY_FILE,
   NODE_ENV_FILE,
@@ -19,6 +21,9 @@ import { ROOT_FILE, type Feature } from "./feature";
 
 const SETUP_UNIT = `${NODE_SETUP_SERVICE}.service`;
 
+/** On a host whose setup has run, mount checks and the file system's online growth run again at once. */
+const GROW_IF_SET_UP = `if systemctl is-active --quiet ${SETUP_UNIT}; then ${kitScript("data-volume.sh")}; fi`;
+
 export const nodeSetup: Feature = {
   name: "node-setup",
   step(pool, host) {
@@ -26,6 +31,8 @@ export const nodeSetup: Feature = {
     const keys = mithrilKeys(model.network);
     const env = renderSettingsFile(`Settings of the stakepool node scripts on ${host.name}`, {
       ...nodeSettings(model),
+      // The size the kit gave the data volume: a larger one re-runs this step, which grows the file system.
+      DATA_VOLUME_GIB: String(host.dataVolumeGiB),
       MITHRIL_BOOTSTRAP: String(releases.mithril !== undefined),
       ...(releases.mithril ? { MITHRIL_SHA256: releases.mithril.sha256 ?? "", MITHRIL_VERSION: releases.mithril.version } : {}),
     });
@@ -39,7 +46,7 @@ export const nodeSetup: Feature = {
     ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
       name: "node-setup",
-      delivery: { directories: [], files, apply: [`systemctl daemon-reload && systemctl enable ${SETUP_UNIT}`] },
+      delivery: { directories: [], files, apply: [`systemctl daemon-reload && systemctl enable ${SETUP_UNIT}`, GROW_IF_SET_UP] },
       secret: false,
       effect: "files",
       planFiles: { "node.env": env, [SETUP_UNIT]: unit },

@@ -37,6 +37,8 @@ export interface HostArgs {
   readonly availabilityZone: pulumi.Input<string>;
   /** Tags the host reads through instance metadata at any time (the admin networks): never a restart. */
   readonly hostTags: Readonly<Record<string, string>>;
+  /** What the server waits for before it is created or changed: the previous host's gate (rolling). */
+  readonly after?: pulumi.Resource | undefined;
 }
 
 /** User data as EC2 takes it when gzipped: base64 of the gzip stream (deterministic: no timestamp). */
@@ -113,6 +115,7 @@ export class Host extends pulumi.ComponentResource {
       ),
     }, {
       ...parent,
+      ...(args.after ? { dependsOn: [args.after] } : {}),
       // The static private IP can only be held by one instance: a replacement must go first.
       deleteBeforeReplace: true,
       // A newer AMI, a rotated key pair (the new key reaches running servers by the system delivery) and a

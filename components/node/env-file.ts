@@ -86,17 +86,13 @@ export function nodeSettings(model: PoolModel): Record<string, string> {
 }
 
 /**
- * The release settings (RELEASE_ENV_FILE): what changes when the operator pins another release or turns
- * the Mithril bootstrap on or off. Releases without a pinned checksum carry an empty one: the scripts
- * then refuse to install them.
+ * The release settings (RELEASE_ENV_FILE): the node release the host runs, delivered by the node step
+ * (whose change restarts the node, one host at a time). A release without a pinned checksum carries an
+ * empty one: the scripts then refuse to install it. The Mithril pins are the setup's (node.env): they
+ * restart nothing.
  */
 export function releaseSettings(releases: NodeReleases): Record<string, string> {
-  return {
-    MITHRIL_BOOTSTRAP: String(releases.mithril !== undefined),
-    ...(releases.mithril ? { MITHRIL_SHA256: releases.mithril.sha256 ?? "", MITHRIL_VERSION: releases.mithril.version } : {}),
-    NODE_SHA256: releases.node.sha256 ?? "",
-    NODE_VERSION: releases.node.version,
-  };
+  return { NODE_SHA256: releases.node.sha256 ?? "", NODE_VERSION: releases.node.version };
 }
 
 /**

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planDeployment } from "../deployment/deployment";
 import { deliver, type DeliveryConnection } from "../delivery/deliver";
+import { serverGate } from "../delivery/server-gate";
 import { RelayRecords } from "../dns/relay-records";
 import { adminTags } from "../firewall/admin-sync";
 import { SecurityGroups } from "../firewall/security-groups";
@@ -18,7 +19,7 @@ import { MetadataBucket } from "../metadata/metadata-bucket";
 import { PoolVpc } from "../vpc/pool-vpc";
 import { METADATA_OBJECT_KEY } from "./identity";
 import type { LoadedPool } from "./load";
-import type { HostRole } from "./model";
+import type { HostRole, HostSpec } from "./model";
 import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "./registration";
 import { poolTags } from "./tags";
 
@@ -58,40 +59,39 @@ export class StakePool extends pulumi.ComponentResource {
     const keyPair = new aws.ec2.KeyPair(`${name}-admin`, { publicKey: model.sshPublicKey, tags: poolTags(model, "admin") }, parent);
     const ami = model.ami ?? aws.ec2.getAmiOutput(ubuntuAmiFilter(), parent).id;
 
-    const hosts = new Map(
-      model.hosts.map((host) => [
-        host.name,
-        {
-          host,
-          resource: new Host(`${name}-${host.name}`, {
-            model,
-            host,
-            subnetId: vpc.subnetIds[host.availabilityZone]!,
-            securityGroupId: groups.groupIds[host.role],
-            keyName: keyPair.keyName,
-            ami,
-            gateway: vpc.gateway,
-            availabilityZone: vpc.checkedZone(host.availabilityZone),
-            // Relays carry the admin networks: their firewall copies them from the tags (admin-sync.ts).
-            hostTags: host.role === "relay" ? adminTags(model) : {},
-          }, parent),
-        },
-      ]),
-    );
-
-    // What reaches each host over SSH, in the deployment's order: each host's steps one after the other;
-    // restarting steps one host at a time in rollout order (relays first, the core last).
+    // Hosts are made in rollout order (relays, then the core), and each host's server waits for the
+    // previous host's gate: a change that stops and starts servers (an instance type) rolls one host at
+    // a time, each after the node on the one before runs again (../delivery/server-gate.ts).
     const deployment = planDeployment(pool);
+    const hosts = new Map<string, { host: HostSpec; resource: Host }>();
     const placed = (hostName: string) => hosts.get(hostName)!;
+    let previousGate: pulumi.Resource | undefined;
     let previousRestart: pulumi.Resource | undefined;
     for (const hostName of deployment.rollout) {
       const { host, steps, via } = deployment.hosts.find((d) => d.host.name === hostName)!;
-      const { resource } = placed(host.name);
+      const resource = new Host(`${name}-${host.name}`, {
+        model,
+        host,
+        subnetId: vpc.subnetIds[host.availabilityZone]!,
+        securityGroupId: groups.groupIds[host.role],
+        keyName: keyPair.keyName,
+        ami,
+        gateway: vpc.gateway,
+        availabilityZone: vpc.checkedZone(host.availabilityZone),
+        // Relays carry the admin networks: their firewall copies them from the tags (admin-sync.ts).
+        hostTags: host.role === "relay" ? adminTags(model) : {},
+        after: previousGate,
+      }, parent);
+      hosts.set(host.name, { host, resource });
+
+      // What reaches the host over SSH: its steps one after the other; restarting steps one host at a
+      // time in rollout order (relays first, the core last).
       const jump = via === undefined ? undefined : placed(via).resource;
       const connection: DeliveryConnection = jump
         ? { host: host.privateIp, hostKey: resource.hostKey, proxy: { host: jump.publicIp, hostKey: jump.hostKey } }
         : { host: resource.publicIp, hostKey: resource.hostKey };
       const ready = [...resource.ready, ...(jump?.ready ?? []), ...groups.rules];
+      previousGate = serverGate(`${name}-${host.name}-up`, { connection, instance: resource.instance, instanceType: host.instanceType.name }, { parent: resource, dependsOn: ready });
       let previous: pulumi.Resource | undefined;
       for (const step of steps) {
         const dependsOn = [...ready, ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
@@ -104,6 +104,7 @@ export class StakePool extends pulumi.ComponentResource {
         if (step.effect === "restart") previousRestart = previous;
       }
     }
+    const inModelOrder = model.hosts.map((host) => placed(host.name));
     const relays = model.relays.map((host) => placed(host.name));
 
     if (identity.metadata?.bucket) {
@@ -130,7 +131,7 @@ export class StakePool extends pulumi.ComponentResource {
       }, parent);
     }
 
-    this.hosts = [...hosts.values()].map(({ host, resource }) => ({
+    this.hosts = inModelOrder.map(({ host, resource }) => ({
       name: host.name,
       role: host.role,
       availabilityZone: host.availabilityZone,

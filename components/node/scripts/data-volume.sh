@@ -47,9 +47,18 @@ ensure_ownership() {
 # Grows the filesystem online once the device is 64 MiB or more larger (EBS grows a volume in place, in
 # GiB). A failure is a warning: the node keeps the space it had.
 grow_online() {
-  local source fstype device_bytes fs_bytes size=0 block=1 devid=''
+  local source fstype device_bytes fs_bytes size=0 block=1 devid='' waited=0 wanted
   read -r source fstype < <(findmnt -n --nofsroot -o SOURCE,FSTYPE --mountpoint "$DATA_MOUNT") || return 0
   device_bytes=$(blockdev --getsize64 "$source") || return 0
+  # The volume was just made larger (DATA_VOLUME_GIB, the size the kit asked the cloud for): the block
+  # device grows a little after the cloud accepted the change, so wait for it, bounded.
+  wanted=$((${DATA_VOLUME_GIB:-0} << 30))
+  while ((device_bytes < wanted && waited < DEVICE_WAIT_SECONDS)); do
+    ((waited > 0)) || log "waiting for $source to grow to ${DATA_VOLUME_GIB} GiB"
+    sleep 5
+    waited=$((waited + 5))
+    device_bytes=$(blockdev --getsize64 "$source") || return 0
+  done
   case $fstype in
     ext[234]) read -r size block < <(dumpe2fs -h "$source" 2>/dev/null | awk -F': *' '$1 == "Block count" { n = $2 } $1 == "Block size" { print n, $2 }') ;;
     xfs) read -r block size < <(xfs_info "$DATA_MOUNT" | awk -F'[ =,]+' '$1 == "data" { print $3, $5 }') ;;

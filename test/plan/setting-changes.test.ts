@@ -1,0 +1,160 @@
+/**
+ * Every setting changed on its own, from each committed stack (a few values each), through the real
+ * plan and the change report (issue 11): no data volume, Elastic IP or on-chain DNS record is replaced
+ * or deleted, and no two hosts restart or stop at once, except for the settings the README's table lists
+ * as doing so; and `changes.md` says exactly what the report found.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { changeContextOf } from "../../cli/plan/against";
+import { compareRuns, renderChanges, type ChangeReport, type PlannedResource } from "../../cli/plan/changes";
+import { readProject, readStackConfig } from "../../cli/plan/stack-file";
+import type { RawConfig } from "../../components/config/read";
+import { SETTINGS } from "../../components/config/settings";
+import { planWith, ROOT, type PlanFiles } from "../helpers/plan";
+
+type Value = string | number | boolean | readonly string[] | Readonly<Record<string, string>>;
+
+/** One change of one setting; `only` limits it to some stacks (a value that fits one network). */
+interface SettingChange {
+  readonly setting: string;
+  readonly value: Value;
+  readonly only?: readonly string[];
+}
+
+const OTHER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKuIrLyAFLbF2rMU1fcJbqUgygs5x3UuUJ4ifDd4j4xX other@example.invalid";
+const SHA = "c".repeat(64);
+
+const CHANGES: readonly SettingChange[] = [
+  { setting: "relays", value: 3 },
+  { setting: "relays", value: 1 },
+  { setting: "adminCidrs", value: ["198.51.100.7/32"] },
+  { setting: "adminCidrs", value: ["203.0.113.7/32", "198.51.100.0/24"] },
+  { setting: "sshPublicKey", value: OTHER_KEY },
+  { setting: "availabilityZones", value: ["us-east-2a", "us-east-2b", "us-east-2c"] },
+  { setting: "availabilityZones", value: ["us-east-2b", "us-east-2a"] },
+  { setting: "hostZones", value: { "relay-2": "us-east-2a" } },
+  { setting: "vpcCidr", value: "10.40.0.0/16" },
+  { setting: "coreInstanceType", value: "r6i.2xlarge", only: ["mainnet"] },
+  { setting: "coreInstanceType", value: "t3.xlarge", only: ["preview", "preprod"] },
+  { setting: "relayInstanceType", value: "r6i.2xlarge", only: ["mainnet"] },
+  { setting: "relayInstanceType", value: "m6i.large", only: ["preview", "preprod"] },
+  { setting: "dataVolumeGiB", value: 400, only: ["mainnet"] },
+  { setting: "dataVolumeGiB", value: 80, only: ["preview", "preprod"] },
+  { setting: "rootVolumeGiB", value: 30 },
+  { setting: "ami", value: "ami-0123456789abcdef0" },
+  { setting: "allowBelowRecommended", value: true },
+  { setting: "relayConnectionLimit", value: 20 },
+  { setting: "nodeVersion", value: "11.2.0" },
+  { setting: "nodeSha256", value: SHA },
+  { setting: "mithrilBootstrap", value: false },
+  { setting: "mithrilVersion", value: "2631.0" },
+  { setting: "mithrilSha256", value: SHA },
+  { setting: "peerCount", value: 25 },
+  { setting: "peerSeed", value: "ANOTHER-SEED" },
+  { setting: "extraPeers", value: ["relay.friend.example:3001"] },
+  { setting: "allowExpiredOpcert", value: true },
+  { setting: "alertEmail", value: "ops@example.com" },
+  { setting: "metadata", value: { name: "Another Name", ticker: "KITXX", description: "Changed.", homepage: "https://example.com" } },
+  { setting: "metadataBucket", value: "kitxx-meta-bucket" },
+  { setting: "metadataUrl", value: "https://example.com/p.json" },
+  { setting: "dnsZone", value: "pool.example.com" },
+  { setting: "pledge", value: "100000000000" },
+  { setting: "cost", value: "340000000" },
+  { setting: "margin", value: "0.02" },
+];
+
+/**
+ * The settings whose change may replace or delete chain data or an on-chain address (the README's table
+ * says so, row by row): a zone move takes the volume with it; fewer relays delete one relay's volume and
+ * Elastic IP.
+ */
+const MAY_LOSE_DATA = new Set(["relays", "availabilityZones", "hostZones", "dnsZone", "metadata", "metadataBucket", "hostMetadata"]);
+
+const STACKS = ["preview", "preprod", "mainnet"] as const;
+const project = readProject(ROOT);
+
+function configWith(stack: string, change?: SettingChange): RawConfig {
+  const base = readStackConfig(project, stack);
+  if (!change) return base;
+  const { value } = change;
+  const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return { values: { ...base.values, [`stakepool:${change.setting}`]: text }, secretKeys: base.secretKeys };
+}
+
+/** Runs plans two at a time (the machine has two cores). */
+async function inPairs<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await run(items[i]!);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}
+
+function reportOf(before: PlanFiles, after: PlanFiles): ChangeReport {
+  const resources = (files: PlanFiles) => JSON.parse(files["resources.json"]!) as PlannedResource[];
+  return compareRuns(resources(before), resources(after), changeContextOf(after["deployment.json"]!));
+}
+
+/** Each host's restarting step waits for the previous host's in the rollout: restarts never overlap. */
+function restartsRoll(files: PlanFiles): boolean {
+  const resources = JSON.parse(files["resources.json"]!) as Array<{ name: string; options?: { dependsOn?: string[] } }>;
+  const { rollout } = JSON.parse(files["deployment.json"]!) as { rollout: string[] };
+  return rollout.slice(1).every((host, i) => {
+    const step = resources.find((r) => r.name === `pool-${host}-node`);
+    return step?.options?.dependsOn?.includes(`command:remote:Command::pool-${rollout[i]!}-node`) === true;
+  });
+}
+
+/** The README table's row for a setting (its first cell names it: `stakepool:x` or `x`). */
+function settingRow(readme: string, setting: string): string | undefined {
+  return readme.split("\n").find((line) => line.startsWith("| `stakepool:") && new RegExp(`(\`|:)${setting}\``).test(line.split("|")[1]!));
+}
+
+describe("the README's table of what each setting does to a running pool", () => {
+  it("has a row for every setting the kit reads", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    for (const setting of Object.keys(SETTINGS)) expect(settingRow(readme, setting), setting).toBeDefined();
+  });
+});
+
+describe("every setting changed on its own", () => {
+  for (const stack of STACKS) {
+    it(`from the committed ${stack} stack: no data lost and no two hosts down at once, except as the README says`, async () => {
+      const changes = CHANGES.filter((c) => !c.only || c.only.includes(stack));
+      const [base, ...changed] = await inPairs([undefined, ...changes], async (change) => {
+        try {
+          return await planWith(stack, configWith(stack, change));
+        } catch (error) {
+          throw new Error(`${stack}, ${change ? `${change.setting} = ${JSON.stringify(change.value)}` : "base"}: the plan failed: ${String(error)}`);
+        }
+      });
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      changes.forEach((change, i) => {
+        const files = changed[i]!;
+        const label = `${stack}: ${change.setting} = ${JSON.stringify(change.value)}`;
+        const report = reportOf(base!, files);
+        if (report.dataLoss) {
+          expect(MAY_LOSE_DATA.has(change.setting), `${label} loses data`).toBe(true);
+          const row = settingRow(readme, change.setting);
+          expect(row, `the README's table has a row for ${change.setting}`).toBeDefined();
+          expect(row, `the README's table lists ${change.setting} as losing data`).toMatch(/REPLACED|DELETED/);
+        }
+        // Restarts always roll; servers that stop or are replaced roll too (each waits for the host before).
+        expect(restartsRoll(files), `${label}: restarts roll`).toBe(true);
+        expect(report.serversRoll, `${label}: servers roll`).toBe(true);
+        // changes.md says what the report found.
+        const md = renderChanges(stack, report);
+        for (const host of report.hosts) expect(md, label).toContain(`| ${host.host} | ${host.outcome} |`);
+        if (report.dataLoss) expect(md).toContain("**This change replaces or deletes chain data or an address registered on chain.**");
+        if (report.restarts.length > 1) expect(md).toContain(`Node restarts roll one host at a time, each waiting until the node before it stayed up: ${report.restarts.join(", then ")}.`);
+      });
+    });
+  }
+});
