@@ -18,6 +18,7 @@
  * Through an http proxy, reqwest tunnels https with CONNECT <host>:443 and leaves the name to the proxy:
  * the core resolves nothing and opens nothing but the proxy's port.
  */
+import { isIP } from "node:net";
 import type { NetworkProfile } from "../../networks/networks";
 
 export interface Destination {
@@ -31,7 +32,8 @@ const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]
 export function aggregatorDestination(network: NetworkProfile): Destination {
   const url = new URL(network.mithrilAggregator);
   if (url.protocol !== "https:") throw new Error(`the ${network.name} aggregator ${network.mithrilAggregator} is not https`);
-  if (!HOST_NAME.test(url.hostname)) throw new Error(`the ${network.name} aggregator's host ${url.hostname} is not a DNS name`);
+  // A name, never an address: the proxy matches it by name (dstdomain -n), and the last label is not numeric.
+  if (isIP(url.hostname) !== 0 || !HOST_NAME.test(url.hostname) || !/[a-z]/.test(url.hostname.slice(url.hostname.lastIndexOf(".") + 1))) throw new Error(`the ${network.name} aggregator's host ${url.hostname} is not a DNS name`);
   return { host: url.hostname, port: url.port === "" ? 443 : Number(url.port) };
 }
 
