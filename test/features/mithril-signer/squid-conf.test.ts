@@ -3,11 +3,13 @@
  * by the real squid (`squid -k parse`, Debian package `squid`).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHECK_SQUID_CONFIG } from "../../../components/features/mithril-signer/commands";
+import { RELAY_PROXY_CONFIG_FILE } from "../../../components/features/mithril-signer/paths";
 import { aggregatorDestination, signerDestinations } from "../../../components/features/mithril-signer/destinations";
 import { renderSquidConfig } from "../../../components/features/mithril-signer/squid-conf";
 import { NETWORK_NAMES, NETWORKS, type NetworkProfile } from "../../../components/networks/networks";
@@ -114,6 +116,27 @@ describeWith({ tools: ["squid"] }, "squid -k parse", () => {
       }
     });
   }
+
+  it("is checked the same way on the relay before the proxy restarts (the step's own command, with squid's reason on failure)", async () => {
+    const { input } = signerInput("preprod");
+    const root = path.join(dir, "root");
+    const conf = path.join(root, RELAY_PROXY_CONFIG_FILE);
+    const check = async (text: string) => {
+      mkdirSync(path.dirname(conf), { recursive: true });
+      writeFileSync(conf, text);
+      try {
+        await run("sh", ["-c", CHECK_SQUID_CONFIG], { env: { ...process.env, R: root } });
+        return { code: 0, stderr: "" };
+      } catch (error) {
+        const e = error as { code?: number; stderr?: string };
+        return { code: e.code ?? 1, stderr: e.stderr ?? "" };
+      }
+    };
+    expect(await check(renderSquidConfig(input, input.proxyRelayIps[0]!))).toEqual({ code: 0, stderr: "" });
+    const broken = await check(`${renderSquidConfig(input, input.proxyRelayIps[0]!)}http_access allow nobody_defined\n`);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/nobody_defined/);
+  });
 
   it("would refuse a configuration squid cannot use (so the checks above mean something)", async () => {
     const { input } = signerInput("preview");
