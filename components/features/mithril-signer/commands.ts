@@ -19,9 +19,10 @@ export const SIGNER_APPLY_SCRIPT = kitScript(SIGNER_APPLY_SCRIPT_NAME);
 export const APPLY_SIGNER = SIGNER_APPLY_SCRIPT;
 
 /**
- * After a KES rotation the signer must restart (the Mithril docs, "Rotating the KES keys": a SIGHUP is
- * not enough; the signer registers with the new certificate only after a restart). `try-restart` does
- * nothing when the signer is not running (not enabled, or waiting for the node).
+ * After a KES rotation the signer restarts (the Mithril docs, "Rotating the KES keys"). A SIGHUP would be
+ * worse than not enough: mithril-signer 2630.0 handles SIGTERM, SIGQUIT and Ctrl-C only (main.rs), so
+ * SIGHUP ends it, and systemd counts a death by SIGHUP as a clean exit, which Restart=on-failure leaves
+ * stopped. `try-restart` does nothing when the signer is not running (not enabled, or waiting for the node).
  */
 export const RESTART_SIGNER_IF_RUNNING = `systemctl try-restart ${SIGNER_UNIT}`;
 

@@ -50,6 +50,7 @@ export function renderSignerService(input: MithrilSignerInput): string {
     `ExecStartPre=+/usr/bin/install -d -m 0700 -o ${NODE_USER} -g ${NODE_GROUP} ${SIGNER_STORES_DIR}`,
     // The configuration folder is the kit's (no config/<run mode>.json there): only the environment counts.
     `ExecStart=${SIGNER_BIN} ${SIGNER_VERBOSITY} --configuration-dir ${SIGNER_ETC_DIR}`,
+    // No ExecReload: the signer has no SIGHUP handler (main.rs), a SIGHUP would end it as a "clean" exit.
     "Restart=on-failure",
     `RestartSec=${SIGNER_RESTART_SECONDS}`,
     `TimeoutStopSec=${SIGNER_STOP_TIMEOUT_SECONDS}`,

@@ -59,6 +59,8 @@ describe("the signer's unit", () => {
     expect(one(unit, "Restart")).toBe("on-failure");
     expect(Number(one(unit, "RestartSec"))).toBeGreaterThan(0);
     expect(one(unit, "StartLimitIntervalSec")).toBe("0");
+    // Never reloaded: a SIGHUP would end it (it has no handler), as a clean exit systemd would not restart.
+    expect(unit.has("ExecReload")).toBe(false);
   });
 
   it("is sandboxed like the node, writes only its stores, and reaches only loopback and the proxy relays", () => {
