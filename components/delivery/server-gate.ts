@@ -7,7 +7,7 @@
  * set up, it ends at once: the first deploy is not held up by a Mithril restore.
  */
 import * as command from "@pulumi/command";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { NODE_SERVICE, SOCKET_PATH } from "../node/paths";
 import { connectionArgs, onServer, type DeliveryConnection } from "./deliver";
 

@@ -132,7 +132,7 @@ describe("every setting changed on its own", () => {
         try {
           return await planWith(stack, configWith(stack, change));
         } catch (error) {
-          throw new Error(`${stack}, ${change ? `${change.setting} = ${JSON.stringify(change.value)}` : "base"}: the plan failed: ${String(error)}`);
+          throw new Error(`${stack}, ${change ? `${change.setting} = ${JSON.stringify(change.value)}` : "base"}: the plan failed: ${String(error)}`, { cause: error });
         }
       });
       const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
