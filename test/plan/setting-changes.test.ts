@@ -155,6 +155,7 @@ describe("every setting changed on its own", () => {
         if (report.dataLoss) expect(md).toContain("**This change replaces or deletes chain data or an address registered on chain.**");
         if (report.restarts.length > 1) expect(md).toContain(`Node restarts roll one host at a time, each waiting until the node before it stayed up: ${report.restarts.join(", then ")}.`);
       });
-    });
+      // About 35 plans a stack, two at a time: a minute alone on two cores, more when the machine is busy.
+    }, 600_000);
   }
 });
