@@ -15,6 +15,7 @@ import { fullKey } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
 import { decodePeerSnapshot, refusalsFor, type SnapshotRelay } from "../node/rules/peer-snapshot";
+import { jsonNestingDepth, MAX_SNAPSHOT_DEPTH, sizeProblem } from "./snapshot-bounds";
 import { comparePeers, notPublicReason, parseHost, quoteHost, type HostRefusal, type Peer } from "./peer";
 
 /** The setting every snapshot problem is reported on. */
@@ -126,6 +127,10 @@ function usable(relay: SnapshotRelay & { readonly portWraps?: number }): { peer:
 export function parseSnapshot({ text, source, network }: SnapshotInput): SnapshotParse {
   const findings = new Findings();
   const fix = snapshotFix(network.name);
+  if (jsonNestingDepth(text, MAX_SNAPSHOT_DEPTH) > MAX_SNAPSHOT_DEPTH) {
+    findings.problem(SNAPSHOT_SETTING, `${source} nests deeper than ${MAX_SNAPSHOT_DEPTH} levels; a peer snapshot nests 5 deep`, fix);
+    return { snapshot: undefined, findings };
+  }
   const decoded = decodePeerSnapshot(text);
   if (!decoded.ok) {
     for (const error of decoded.errors) findings.problem(SNAPSHOT_SETTING, `${source}: ${error}`, fix);
@@ -133,8 +138,10 @@ export function parseSnapshot({ text, source, network }: SnapshotInput): Snapsho
   }
   const refusals = refusalsFor(decoded.snapshot, { networkMagic: network.magic, useLedgerAfterSlot: network.useLedgerAfterSlot });
   for (const refusal of refusals) findings.problem(SNAPSHOT_SETTING, `${source} ${refusal}`, fix);
+  const tooBig = sizeProblem(decoded.snapshot.pools.length, decoded.snapshot.pools.reduce((n, pool) => n + pool.relays.length, 0));
+  if (tooBig !== undefined) findings.problem(SNAPSHOT_SETTING, `${source} ${tooBig}`, fix);
   const { point } = decoded.snapshot;
-  if (refusals.length > 0 || point === "origin") return { snapshot: undefined, findings };
+  if (refusals.length > 0 || tooBig !== undefined || point === "origin") return { snapshot: undefined, findings };
 
   const skipped: SkippedRelay[] = [];
   const pools = decoded.snapshot.pools.map((pool, index): SnapshotPool => {
