@@ -3,6 +3,17 @@
  * replies to its own traffic, loopback, ping (limited per source), the ICMP and ICMPv6 messages without
  * which IP itself breaks, and DHCPv6 replies. Everything here is independent of the model, so it is plain data.
  *
+ * No rule admits DHCPv4 replies (there was one, for any source with port 67). None is needed, which the
+ * firewall tests prove with the real clients (test/firewall/dhcp.test.ts): DHCP clients receive the
+ * replies that come before they hold an address through a packet socket, which the input hook never
+ * sees (systemd-networkd's sd-dhcp-client, Ubuntu's client on the kit's AWS hosts, in its selecting,
+ * requesting and rebinding states; ISC dhclient always), and the unicast renewal they send from their
+ * address to the server is answered from that server (on EC2 the subnet's base + 1, the VPC router), so
+ * conntrack files the answer as `established`. On AWS the security group neither admits nor blocks
+ * this traffic: security groups and network ACLs do not filter traffic to or from the AWS-reserved
+ * addresses of a subnet (AWS VPC User Guide, "Internetwork traffic privacy in Amazon VPC"), so the host
+ * firewall is the only filter, and it needs no opening.
+ *
  * Sources: RFC 4890 (which ICMPv6 messages a host must not drop), RFC 4861 section 7.1 (neighbour
  * discovery is valid only with hop limit 255, so a firewall can refuse off-link forgeries), RFC 1191 and
  * RFC 8201 (path MTU discovery needs "fragmentation needed" and "packet too big"), the nftables wiki's
@@ -58,7 +69,7 @@ const list = (items: readonly string[]): string => `{ ${items.join(", ")} }`;
  * The head of every host's input chain, in order: loopback; then echo requests, limited per source
  * BEFORE connection tracking (conntrack files every echo request after the first answered one of a ping
  * session as `established`, so a limit placed after `ct state established accept` never sees a flood
- * that keeps its ICMP identifier); then connection state, ICMP errors, neighbour discovery and DHCP.
+ * that keeps its ICMP identifier); then connection state, ICMP errors, neighbour discovery and DHCPv6.
  */
 export const BASELINE_INPUT_RULES: readonly BaselineRule[] = [
   { statement: 'iif "lo" accept', comment: "the host talking to itself (the node's metrics are scraped here)" },
@@ -82,6 +93,6 @@ export const BASELINE_INPUT_RULES: readonly BaselineRule[] = [
     comment: "IPv6 neighbour discovery, from the link only",
   },
   { statement: "icmpv6 type mld-listener-query ip6 saddr fe80::/10 accept", comment: "IPv6 multicast listener queries, from the link only" },
-  { statement: "meta nfproto ipv4 udp sport 67 udp dport 68 accept", comment: "DHCP replies: the instance renews its lease" },
-  { statement: "ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept", comment: "DHCPv6 replies" },
+  // DHCPv6 replies answer a request sent to a multicast address, which conntrack cannot pair with them.
+  { statement: "ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept", comment: "DHCPv6 replies, from the link only" },
 ];
