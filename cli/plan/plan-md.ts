@@ -8,6 +8,7 @@ import { planDeployment } from "../../components/deployment/deployment";
 import type { LoadedPool } from "../../components/pool/load";
 import type { HostRole, PoolModel } from "../../components/pool/model";
 import { peerKey } from "../../components/topology/peer";
+import { skippedSummary } from "../../components/topology/snapshot";
 import type { CapturedResource } from "./run-program";
 
 export interface HostRow {
@@ -78,6 +79,8 @@ function peersSection(pool: LoadedPool): string[] {
       `peers hot, from ${listed} listed (the rest are spares the node promotes when one fails), drawn from ${snapshot.label}` +
       `${snapshot.parsed.slot !== undefined ? ` (slot ${snapshot.parsed.slot})` : ""}, ${snapshot.parsed.pools.length} pools, seeded by ${seed}. ` +
       `Bootstrap peers: ${model.network.bootstrapPeers.map((p) => p.address).join(", ")}; ledger peers after slot ${model.network.useLedgerAfterSlot}.`,
+    "",
+    skippedSummary(snapshot.parsed.skipped),
     "",
   ];
   for (const relay of model.relays) {

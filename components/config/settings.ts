@@ -229,7 +229,7 @@ export const SETTINGS = {
     type: "array",
     description: 'Peers every relay keeps in addition to the chosen ones, as "host:port" ("[ipv6]:port").',
     default: [],
-    example: "relay.friend.example:3001",
+    example: "relay.friend.example.org:3001",
     schema: z.array(z.string(), { error: "must be a list of host:port" }),
   }),
   peerSeed: spec({

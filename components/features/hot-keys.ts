@@ -3,7 +3,17 @@
  * the node user in a 0700 folder, on the core only. The node re-reads them on SIGHUP (cardano-node
  * `Run.hs` `updateBlockForging`), so a KES rotation restarts nothing. Removing the keys from the stack
  * deletes them from the core.
+ *
+ * The three are delivered as one set (see ../delivery/bundle.ts): decoded straight into a new folder
+ * beside the old set, then switched by one rename, so the paths the node opens name the old three or
+ * the new three, never a KES key with another key's certificate. The node opens them one after another
+ * (cardano-node `Protocol/Shelley.hs` `readLeaderCredentialsSingleton`: VRF key, certificate, KES key),
+ * so a read that began before the switch may still combine both sets; the node refuses a KES key that
+ * its certificate does not name (`MismatchedKesKey`), keeps its credentials when a reload fails
+ * (`updateBlockForging` traces `BlockForgingUpdateError` and changes nothing), and the reload this step
+ * sends after the switch reads the new set whole.
  */
+import { setRemovalCommand } from "../delivery/bundle";
 import { KES_KEY_FILE, KEYS_DIR, NODE_GROUP, NODE_USER, OPCERT_FILE, VRF_KEY_FILE } from "../node/paths";
 import { RELOAD_NODE } from "./node-commands";
 import type { Feature } from "./feature";
@@ -23,9 +33,11 @@ export const hotKeys: Feature = {
           { path: VRF_KEY_FILE, ...node, content: keys.vrf },
           { path: OPCERT_FILE, ...node, content: keys.opcert },
         ],
+        sets: [KEYS_DIR],
         apply: [RELOAD_NODE],
-        // Keys removed from the stack leave the core: the node stops forging on the reload.
-        remove: [`rm -f "$R${KES_KEY_FILE}" "$R${VRF_KEY_FILE}" "$R${OPCERT_FILE}"`, RELOAD_NODE],
+        // Keys removed from the stack leave the core: the node stops forging on the reload (a missing
+        // file is `FileDoesNotExistError`, on which `updateBlockForging` disables forging).
+        remove: [setRemovalCommand(KEYS_DIR, [KES_KEY_FILE, VRF_KEY_FILE, OPCERT_FILE].map((f) => f.slice(KEYS_DIR.length + 1))), RELOAD_NODE],
       },
       secret: true,
       effect: "reload",

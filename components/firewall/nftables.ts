@@ -12,7 +12,7 @@
  * interface names differ between instance types.
  */
 import { hostname, type HostRole, type HostSpec, type PoolModel } from "../pool/model";
-import { BASELINE_INPUT_RULES } from "./nftables-baseline";
+import { BASELINE_INPUT_RULES, BASELINE_SETS } from "./nftables-baseline";
 import { firewallPolicy, type IngressRule } from "./policy";
 
 /** One table for both IPv4 and IPv6, so that one policy cannot be rendered for one family and forgotten for the other. */
@@ -193,6 +193,7 @@ export function renderHostRuleset(spec: HostRulesetSpec): string {
     `delete table ${table}`,
     "",
     `table ${table} {`,
+    ...BASELINE_SETS,
     ...limitSets(spec.rules),
     ...adminSets(spec.rules),
     "\tchain input {",

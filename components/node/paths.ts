@@ -28,6 +28,10 @@ export const TOPOLOGY_FILE = `${CONFIG_DIR}/topology.json`;
 /** The topology names it relative to its own folder. */
 export const PEER_SNAPSHOT_NAME = "peer-snapshot.json";
 export const PEER_SNAPSHOT_FILE = `${CONFIG_DIR}/${PEER_SNAPSHOT_NAME}`;
+/**
+ * The hot keys' folder. The three paths below are fixed links into `current`, itself a link to the set
+ * the kit delivered last (`set.<random>/`): one rename switches all three (../delivery/bundle.ts).
+ */
 export const KEYS_DIR = `${CONFIG_DIR}/keys`;
 export const KES_KEY_FILE = `${KEYS_DIR}/kes.skey`;
 export const VRF_KEY_FILE = `${KEYS_DIR}/vrf.skey`;

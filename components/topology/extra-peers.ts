@@ -2,10 +2,18 @@
  * Extra peers the operator pins (`stakepool:extraPeers`): friends' relays, a second site. Written into
  * every relay's topology next to the community peers. A typo here would make a node dial nowhere (or
  * itself) forever, so each entry is checked and a wrong one is reported with the fix.
+ *
+ * The operator's text is held to the same spelling rules as a stranger's snapshot (`parseHost`): IP
+ * addresses only in their canonical spelling, and DNS names only when the public DNS answers them. One
+ * difference, on purpose: a private address is accepted (a peer over a VPN or VPC peering is a real
+ * choice, and a fixed address means the same thing on every relay), while a private NAME is not: what
+ * `relay.vpn.internal` or `instance-data` reaches depends on the resolver of the host that looks it up
+ * (on EC2, `instance-data` and `*.internal` are the cloud's own services), which the kit neither
+ * configures nor sees. Such a peer is pinned by its address instead.
  */
 import { fullKey } from "../config/settings";
 import { Findings } from "../config/problems";
-import { comparePeers, isValidPort, parseHost, peerKey, type Peer } from "./peer";
+import { comparePeers, isValidPort, parseHost, peerKey, quoteHost, type Peer } from "./peer";
 
 export const EXTRA_PEERS_SETTING = fullKey("extraPeers");
 
@@ -52,21 +60,21 @@ function splitHostPort(text: string): SplitResult {
       const inner = text.slice(1);
       const last = inner.lastIndexOf(":");
       const guess = last < 0 ? `[${inner}]:3001` : `[${inner.slice(0, last)}]:${inner.slice(last + 1) || "3001"}`;
-      return { ok: false, message: `${JSON.stringify(text)} opens "[" but never closes it`, example: `'${guess}'` };
+      return { ok: false, message: `${quoteHost(text)} opens "[" but never closes it`, example: `'${guess}'` };
     }
     const host = text.slice(1, close);
     const rest = text.slice(close + 1);
-    if (rest === "") return { ok: false, message: `${JSON.stringify(text)} has no port (write [address]:port)`, example: `'[${host}]:3001'` };
-    if (!rest.startsWith(":")) return { ok: false, message: `${JSON.stringify(text)}: expected ":port" after "]"`, example: `'[${host}]:3001'` };
+    if (rest === "") return { ok: false, message: `${quoteHost(text)} has no port (write [address]:port)`, example: `'[${host}]:3001'` };
+    if (!rest.startsWith(":")) return { ok: false, message: `${quoteHost(text)}: expected ":port" after "]"`, example: `'[${host}]:3001'` };
     return { ok: true, host, portText: rest.slice(1) };
   }
   const colons = text.split(":").length - 1;
-  if (colons === 0) return { ok: false, message: `${JSON.stringify(text)} has no port (write host:port; the port is required)`, example: `${text}:3001` };
+  if (colons === 0) return { ok: false, message: `${quoteHost(text)} has no port (write host:port; the port is required)`, example: `${text}:3001` };
   if (colons > 1) {
     const last = text.lastIndexOf(":");
     return {
       ok: false,
-      message: `${JSON.stringify(text)} looks like an IPv6 address without brackets (write [address]:port)`,
+      message: `${quoteHost(text)} looks like an IPv6 address without brackets (write [address]:port)`,
       example: `'[${text.slice(0, last)}]:${text.slice(last + 1) || "3001"}'`,
     };
   }
@@ -83,16 +91,19 @@ export function parseExtraPeer(text: string): { ok: true; peer: Peer } | { ok: f
   const { host, portText } = split;
   const hostExample = host.includes(":") ? `[${host}]` : host;
   if (!/^[0-9]+$/.test(portText)) {
-    return { ok: false, message: `${JSON.stringify(trimmed)}: port ${JSON.stringify(portText)} is not a number`, example: `'${hostExample}:3001'` };
+    return { ok: false, message: `${quoteHost(trimmed)}: port ${quoteHost(portText)} is not a number`, example: `'${hostExample}:3001'` };
   }
   const port = Number(portText);
   if (!isValidPort(port)) {
-    return { ok: false, message: `${JSON.stringify(trimmed)}: port ${portText} is outside 1-65535`, example: `'${hostExample}:3001'` };
+    return { ok: false, message: `${quoteHost(trimmed)}: port ${portText} is outside 1-65535`, example: `'${hostExample}:3001'` };
   }
   const parsed = parseHost(host);
-  if (!parsed.ok) return { ok: false, message: `${JSON.stringify(trimmed)}: ${parsed.message}`, example: `relay.example.org:${port}` };
+  if (!parsed.ok) {
+    const advice = parsed.refusal === "internal" ? "; pin a peer you reach privately by its IP address" : "";
+    return { ok: false, message: `${quoteHost(trimmed)}: ${parsed.message}${advice}`, example: `relay.example.org:${port}` };
+  }
   const refused = parsed.range === undefined ? undefined : REFUSED_RANGES[parsed.range];
-  if (refused) return { ok: false, message: `${JSON.stringify(trimmed)}: ${parsed.address} ${refused}`, example: `relay.example.org:${port}` };
+  if (refused) return { ok: false, message: `${quoteHost(trimmed)}: ${parsed.address} ${refused}`, example: `relay.example.org:${port}` };
   return { ok: true, peer: { address: parsed.address, port } };
 }
 

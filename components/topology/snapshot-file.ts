@@ -23,8 +23,9 @@ export function bundledSnapshotPath(network: NetworkProfile["name"]): string {
 export type BoundedRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 /**
- * Reads a regular file of at most `maxBytes`, never blocking: a FIFO, a device or a folder is refused
- * before it is opened for reading, and a file that grows past the bound while being read is refused.
+ * Reads a regular file of at most `maxBytes` as UTF-8 text, never blocking: a FIFO, a device or a folder
+ * is refused before it is opened for reading, a file that grows past the bound while being read is
+ * refused, and so is one that is not valid UTF-8. A byte-order mark is kept (and JSON.parse refuses it).
  */
 export function readBoundedFile(file: string, maxBytes: number): BoundedRead {
   let stat: fs.Stats;
@@ -48,8 +49,12 @@ export function readBoundedFile(file: string, maxBytes: number): BoundedRead {
     let length = 0;
     for (let n = 1; n > 0 && length <= maxBytes; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, null);
     if (length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read` };
-    const text = buffer.subarray(0, length).toString("utf8");
-    return { ok: true, text };
+    // Fatal: a lossy decode would turn bytes the node refuses into U+FFFD and read on.
+    try {
+      return { ok: true, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buffer.subarray(0, length)) };
+    } catch {
+      return { ok: false, reason: "is not UTF-8 text (the node's JSON reader, aeson, refuses invalid UTF-8)" };
+    }
   } finally {
     fs.closeSync(fd);
   }

@@ -15,7 +15,8 @@ import { fullKey } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
 import { decodePeerSnapshot, refusalsFor, type SnapshotRelay } from "../node/rules/peer-snapshot";
-import { comparePeers, parseHost, type Peer } from "./peer";
+import { jsonNestingDepth, MAX_SNAPSHOT_DEPTH, sizeProblem } from "./snapshot-bounds";
+import { comparePeers, notPublicReason, parseHost, quoteHost, type HostRefusal, type Peer } from "./peer";
 
 /** The setting every snapshot problem is reported on. */
 export const SNAPSHOT_SETTING = fullKey("peerSnapshotFile");
@@ -29,11 +30,45 @@ export interface SnapshotPool {
   readonly relays: readonly Peer[];
 }
 
+/**
+ * Why a relay was skipped, in kinds a reviewer can count: an SRV name, a port the kit will not write,
+ * a host that is malformed, an IP in a non-canonical spelling, a name the public DNS does not answer,
+ * or an address nobody on the Internet reaches.
+ */
+export type SkipKind = "srv" | "port" | HostRefusal | "not-public";
+
+/** How the plan names each kind of skipped relay (singular, plural). */
+export const SKIP_KIND_NAMES: Readonly<Record<SkipKind, readonly [string, string]>> = {
+  srv: ["SRV name (no port)", "SRV names (no port)"],
+  port: ["port that is not a TCP port", "ports that are not TCP ports"],
+  malformed: ["malformed host", "malformed hosts"],
+  numeric: ["IP address in a non-canonical spelling", "IP addresses in non-canonical spellings"],
+  internal: ["internal or non-public name", "internal or non-public names"],
+  "not-public": ["address nobody on the Internet reaches", "addresses nobody on the Internet reaches"],
+};
+
+/**
+ * One sentence for the plan: how many relays of the snapshot were skipped, grouped by kind (most first,
+ * then in the order of SKIP_KIND_NAMES), e.g. "20 relays of the snapshot skipped: 18 SRV names (no port),
+ * 2 addresses nobody on the Internet reaches."
+ */
+export function skippedSummary(skipped: readonly { readonly kind: SkipKind }[]): string {
+  if (skipped.length === 0) return "No relay of the snapshot skipped.";
+  const order = Object.keys(SKIP_KIND_NAMES) as SkipKind[];
+  const counts = new Map<SkipKind, number>();
+  for (const s of skipped) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  const groups = [...counts.entries()]
+    .sort(([a, x], [b, y]) => y - x || order.indexOf(a) - order.indexOf(b))
+    .map(([kind, n]) => `${n} ${SKIP_KIND_NAMES[kind][n === 1 ? 0 : 1]}`);
+  return `${skipped.length} ${skipped.length === 1 ? "relay" : "relays"} of the snapshot skipped: ${groups.join(", ")}.`;
+}
+
 export interface SkippedRelay {
   /** e.g. `bigLedgerPools[1].relays[0]`. */
   readonly where: string;
-  /** The relay as the snapshot wrote it. */
+  /** The relay as the snapshot wrote it (strangers' text: quote it with `quoteHost` before showing it). */
   readonly relay: string;
+  readonly kind: SkipKind;
   readonly reason: string;
 }
 
@@ -68,16 +103,19 @@ export function snapshotFix(network: string): string {
   );
 }
 
-/** Why the kit will not write a relay the node reads from the snapshot, or undefined to keep it. */
-function usable(relay: SnapshotRelay & { readonly portWraps?: number }): { peer: Peer } | { reason: string } {
-  if (relay.kind === "srv") return { reason: "an SRV name (no port): the kit writes only access points with a port" };
-  if (relay.portWraps !== undefined) return { reason: `port ${relay.portWraps} is not a TCP port; the node would read it as ${relay.port}` };
-  if (relay.port === 0) return { reason: "port 0 is not a TCP port" };
+/**
+ * Why the kit will not write a relay the node reads from the snapshot, or the peer to keep. The host is
+ * strangers' text: only a canonical IP address the Internet routes, or a DNS name with a public suffix,
+ * reaches a topology (see `parseHost`, `notPublicReason`).
+ */
+function usable(relay: SnapshotRelay & { readonly portWraps?: number }): { peer: Peer } | { kind: SkipKind; reason: string } {
+  if (relay.kind === "srv") return { kind: "srv", reason: "an SRV name (no port): the kit writes only access points with a port" };
+  if (relay.portWraps !== undefined) return { kind: "port", reason: `port ${relay.portWraps} is not a TCP port; the node would read it as ${relay.port}` };
+  if (relay.port === 0) return { kind: "port", reason: "port 0 is not a TCP port" };
   const parsed = parseHost(relay.address);
-  if (!parsed.ok) return { reason: parsed.message };
-  if (parsed.kind !== "dns" && parsed.range !== "unicast") {
-    return { reason: `${parsed.address} is a ${parsed.range} address: nobody on the Internet reaches it` };
-  }
+  if (!parsed.ok) return { kind: parsed.refusal, reason: parsed.message };
+  const unreachable = notPublicReason(parsed);
+  if (unreachable !== undefined) return { kind: "not-public", reason: `${quoteHost(parsed.address)} ${unreachable}: nobody on the Internet reaches it` };
   return { peer: { address: parsed.address, port: relay.port } };
 }
 
@@ -89,6 +127,10 @@ function usable(relay: SnapshotRelay & { readonly portWraps?: number }): { peer:
 export function parseSnapshot({ text, source, network }: SnapshotInput): SnapshotParse {
   const findings = new Findings();
   const fix = snapshotFix(network.name);
+  if (jsonNestingDepth(text, MAX_SNAPSHOT_DEPTH) > MAX_SNAPSHOT_DEPTH) {
+    findings.problem(SNAPSHOT_SETTING, `${source} nests deeper than ${MAX_SNAPSHOT_DEPTH} levels; a peer snapshot nests 5 deep`, fix);
+    return { snapshot: undefined, findings };
+  }
   const decoded = decodePeerSnapshot(text);
   if (!decoded.ok) {
     for (const error of decoded.errors) findings.problem(SNAPSHOT_SETTING, `${source}: ${error}`, fix);
@@ -96,15 +138,17 @@ export function parseSnapshot({ text, source, network }: SnapshotInput): Snapsho
   }
   const refusals = refusalsFor(decoded.snapshot, { networkMagic: network.magic, useLedgerAfterSlot: network.useLedgerAfterSlot });
   for (const refusal of refusals) findings.problem(SNAPSHOT_SETTING, `${source} ${refusal}`, fix);
+  const tooBig = sizeProblem(decoded.snapshot.pools.length, decoded.snapshot.pools.reduce((n, pool) => n + pool.relays.length, 0));
+  if (tooBig !== undefined) findings.problem(SNAPSHOT_SETTING, `${source} ${tooBig}`, fix);
   const { point } = decoded.snapshot;
-  if (refusals.length > 0 || point === "origin") return { snapshot: undefined, findings };
+  if (refusals.length > 0 || tooBig !== undefined || point === "origin") return { snapshot: undefined, findings };
 
   const skipped: SkippedRelay[] = [];
   const pools = decoded.snapshot.pools.map((pool, index): SnapshotPool => {
     const relays = new Map<string, Peer>();
     pool.relays.forEach((relay, r) => {
       const verdict = usable(relay);
-      if ("reason" in verdict) skipped.push({ where: `bigLedgerPools[${index}].relays[${r}]`, relay: relay.written, reason: verdict.reason });
+      if ("reason" in verdict) skipped.push({ where: `bigLedgerPools[${index}].relays[${r}]`, relay: relay.written, kind: verdict.kind, reason: verdict.reason });
       else relays.set(`${verdict.peer.address} ${verdict.peer.port}`, verdict.peer);
     });
     return { index, relativeStake: Math.min(pool.relativeStake, 1), relays: [...relays.values()].sort(comparePeers) };

@@ -111,4 +111,13 @@ describe("the delivery hash", () => {
     expect(bad({ owner: "root -o x" })).toThrow(/unsafe/);
     expect(bad({ mode: "777" })).toThrow(/unsafe/);
   });
+
+  it("refuses a set folder that is not delivered, holds nothing, or names a file as the switch does", () => {
+    const keys = (names: string[], sets = ["/etc/cardano/keys"]) => () =>
+      deliveryScript({ ...delivery, files: names.map((n) => ({ ...delivery.files[1]!, path: `/etc/cardano/keys/${n}` })), sets });
+    expect(keys(["kes.skey"])).not.toThrow();
+    expect(keys(["kes.skey"], ["/etc/cardano/other"])).toThrow(/not a delivered directory/);
+    expect(keys([], ["/etc/cardano/keys"])).toThrow(/holds no delivered file/);
+    for (const name of ["current", "set.1", ".hidden"]) expect(keys([name])).toThrow(/unsafe set member/);
+  });
 });

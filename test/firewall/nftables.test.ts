@@ -99,20 +99,24 @@ describe("every host's ruleset", () => {
       expect(ruleset).toContain("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n");
       expect(ruleset).toContain("\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}");
       expect(ruleset).toContain("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t}");
-      expect(inputStatements(ruleset).slice(0, 12)).toEqual([
+      expect(inputStatements(ruleset).slice(0, 13)).toEqual([
+        'iif "lo" accept',
+        "icmp type echo-request update @echo_sources_ipv4 { ip saddr limit rate 5/second burst 10 packets } accept",
+        "icmp type echo-request drop",
+        "icmpv6 type echo-request update @echo_sources_ipv6 { ip6 saddr & ffff:ffff:ffff:ffff:: limit rate 5/second burst 10 packets } accept",
+        "icmpv6 type echo-request drop",
         "ct state established,related accept",
         "ct state invalid drop",
-        'iif "lo" accept',
         "tcp dport 12798 drop",
         "icmp type { destination-unreachable, time-exceeded, parameter-problem } accept",
-        "icmp type echo-request limit rate 5/second burst 10 packets accept",
         "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept",
         "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept",
         "icmpv6 type mld-listener-query ip6 saddr fe80::/10 accept",
-        "icmpv6 type echo-request limit rate 5/second burst 10 packets accept",
-        "meta nfproto ipv4 udp sport 67 udp dport 68 accept",
         "ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept",
       ]);
+      for (const [name, type] of [["echo_sources_ipv4", "ipv4_addr"], ["echo_sources_ipv6", "ipv6_addr"]]) {
+        expect(ruleset).toContain(`\tset ${name} {\n\t\ttype ${type}\n\t\tsize 65535\n\t\tflags dynamic,timeout\n\t\ttimeout 1m\n\t}`);
+      }
     }
   });
 

@@ -45,8 +45,16 @@ function writeAt(device: string, offset: number, data: Buffer): void {
   }
 }
 
-/** Every byte of the device, hashed: a refused volume must not change at all. */
-const deviceHash = (device: string) => sh("sha256sum", [device]).split(" ")[0];
+/**
+ * Every byte of the device, hashed: a refused volume must not change at all. Read as stored, not as cached:
+ * ext4's background inode-table zeroing (lazyinit) writes past the block device's page cache, which a loop
+ * device then holds stale until it is flushed (seen as a false change in one run of three under load).
+ */
+const deviceHash = (device: string) => {
+  sh("sync", []);
+  sh("blockdev", ["--flushbufs", device]);
+  return sh("sha256sum", [device]).split(" ")[0];
+};
 const zeroFirstMiB = (device: string) => writeAt(device, 0, Buffer.alloc(MiB));
 
 type FsType = "ext4" | "xfs" | "btrfs";

@@ -18,7 +18,7 @@ import { signingKeyConfig } from "../helpers/hot-keys";
 const STACKS = [
   ["mainnet", { relays: 2, nodeSha256: "a".repeat(64), mithrilSha256: "b".repeat(64) }],
   ["preprod", { relays: 2 }],
-  ["preview", { relays: 3, extraPeers: ["relay.friend.example:3001"] }],
+  ["preview", { relays: 3, extraPeers: ["relay.friend.example.org:3001"] }],
 ] as const;
 
 describe("every file the kit ships to a node", () => {

@@ -63,10 +63,12 @@ describe("a producing pool's plan", () => {
     const create = String(keyCommands[0]!.inputs.create);
     expect(create).toContain("install -d -m 0700 -o cardano -g cardano \"$R/etc/cardano/keys\"");
     for (const file of ["kes.skey", "vrf.skey", "node.cert"]) {
-      expect(create).toContain(`install -m 0400 -o cardano -g cardano "$tmp/`);
-      expect(create).toContain(`/etc/cardano/keys/${file}`);
+      // Decoded into a new set inside the keys' folder, then switched to with the two others (test/delivery/key-set.test.ts).
+      expect(create).toContain(`sudo -n chown cardano:cardano "$set0/${file}"\nsudo -n chmod 0400 "$set0/${file}"`);
+      expect(create).toContain(`"current/${file}" "$R/etc/cardano/keys/.${file}.new"`);
     }
-    expect(String(keyCommands[0]!.inputs.delete)).toContain("rm -f");
+    expect(create).not.toContain("/tmp");
+    expect(String(keyCommands[0]!.inputs.delete)).toContain('rm -f "$R/etc/cardano/keys/current" && rm -rf "$R/etc/cardano/keys"/set.*');
     expect(files["hosts/core/cardano-node.service"]).toContain("--shelley-kes-key /etc/cardano/keys/kes.skey");
     expect(files["hosts/core/cardano-node.service"]).toContain("--shelley-operational-certificate /etc/cardano/keys/node.cert");
     for (const relay of ["relay-1", "relay-2"]) expect(files[`hosts/${relay}/cardano-node.service`]).not.toContain("--shelley");

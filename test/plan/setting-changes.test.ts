@@ -53,7 +53,7 @@ const CHANGES: readonly SettingChange[] = [
   { setting: "mithrilSha256", value: SHA },
   { setting: "peerCount", value: 25 },
   { setting: "peerSeed", value: "ANOTHER-SEED" },
-  { setting: "extraPeers", value: ["relay.friend.example:3001"] },
+  { setting: "extraPeers", value: ["relay.friend.example.org:3001"] },
   { setting: "allowExpiredOpcert", value: true },
   { setting: "alertEmail", value: "ops@example.com" },
   { setting: "metadata", value: { name: "Another Name", ticker: "KITXX", description: "Changed.", homepage: "https://example.com" } },

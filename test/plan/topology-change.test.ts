@@ -28,7 +28,7 @@ describe("peer changes", () => {
 
   it("one more pinned peer changes the relays' topologies and targets, never the core or a server", async () => {
     const before = rawConfig("preprod", { peerSeed: "POOL-A" });
-    const after = rawConfig("preprod", { peerSeed: "POOL-A", extraPeers: ["relay.friend.example:3001"] });
+    const after = rawConfig("preprod", { peerSeed: "POOL-A", extraPeers: ["relay.friend.example.org:3001"] });
     const [a, b] = await Promise.all([planWith("preprod", before), planWith("preprod", after)]);
     expect(changed(a, b)).toEqual([
       "command:remote:Command::pool-relay-1-node",
@@ -36,7 +36,7 @@ describe("peer changes", () => {
       "command:remote:Command::pool-relay-2-node",
       "command:remote:Command::pool-relay-2-topology",
     ]);
-    expect(b["hosts/relay-1/topology.json"]).toContain("relay.friend.example");
+    expect(b["hosts/relay-1/topology.json"]).toContain("relay.friend.example.org");
     const active = (files: PlanFiles) => (JSON.parse(files["hosts/relay-1/node-config.json"]!) as { TargetNumberOfActivePeers: number }).TargetNumberOfActivePeers;
     expect(active(b)).toBe(active(a) + 1);
     for (const host of ["core", "relay-1", "relay-2"]) expect(b[`hosts/${host}/cloud-init.yaml`]).toBe(a[`hosts/${host}/cloud-init.yaml`]);

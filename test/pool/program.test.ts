@@ -135,15 +135,21 @@ describe("the preview pool's resource graph", () => {
 
 describe("what reaches the hosts after boot", () => {
   it("delivers each host's steps over SSH in order, as commands under the host, never as user data", () => {
-    const commands = byType("command:remote:Command");
+    const all = byType("command:remote:Command");
+    // Each server's gate (`-up`) is the one command that is not a delivery.
+    const commands = all.filter((c) => !c.name.endsWith("-up"));
+    expect(all.filter((c) => c.name.endsWith("-up")).map((c) => c.name).sort()).toEqual(["pool-core-up", "pool-relay-1-up", "pool-relay-2-up"]);
     expect(commands.map((c) => c.name).sort()).toEqual(
       ["core", "relay-1", "relay-2"].flatMap((h) => ["system", "firewall", "node-setup", "topology", "node"].map((k) => `pool-${h}-${k}`)).sort(),
     );
-    for (const c of commands) {
+    for (const c of all) {
       const [, host] = /^pool-(core|relay-\d+)-([\w-]+)$/.exec(c.name)!;
       expect(c.parent).toBe(`stakepool:host:Host::pool-${host}`);
       // Names the server, so a replaced server (same address) receives everything again.
-      expect(String(c.inputs.create)).toMatch(new RegExp(`^# for server <id of pool-${host}>\n# stakepool delivery [0-9a-f]{64}\n`));
+      expect(String(c.inputs.create)).toMatch(new RegExp(`^# for server <id of pool-${host}>\n`));
+    }
+    for (const c of commands) {
+      expect(String(c.inputs.create)).toMatch(/^# for server [^\n]+\n# stakepool delivery [0-9a-f]{64}\n/);
       expect(c.inputs.addPreviousOutputInEnv).toBe(false);
       expect(c.inputs.connection).toBe("[secret]"); // the command provider's schema marks connections secret
     }

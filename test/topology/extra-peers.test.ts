@@ -21,10 +21,11 @@ function expectRefused(value: string, fragment: RegExp): void {
 }
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
+/** Public suffixes of the list's ICANN section, one to three labels deep. */
+const PUBLIC_SUFFIXES = ["org", "com", "net", "io", "de", "co.uk", "com.au", "xn--fiqs8s", "museum", "k12.ca.us"];
 const dnsName = fc
-  .tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.stringMatching(/^[a-z]{2,6}$/))
-  .map(([labels, tld]) => [...labels, tld].join("."))
-  .filter((name) => name !== "localhost" && !name.endsWith(".localhost"));
+  .tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.constantFrom(...PUBLIC_SUFFIXES))
+  .map(([labels, suffix]) => [...labels, suffix].join("."));
 
 describe("extra peers", () => {
   it("accept DNS names, IPv4 and bracketed IPv6, canonical, sorted and deduplicated", () => {
@@ -82,6 +83,40 @@ describe("extra peers", () => {
     expectRefused("[fe80::1]:3001", /link-local/);
     expectRefused("192.0.2.10:3001", /reserved/);
     expectRefused("[2001:db8::1]:3001", /reserved/);
+  });
+
+  it("refuse IP addresses in any spelling but the canonical one", () => {
+    for (const host of ["0x7f000001", "0x7f.0x0.0x0.0x1", "127.1", "010.0.0.1", "1.2.3.04", "2130706433", "52.14.1.2."]) {
+      expectRefused(`${host}:3001`, /neither an IP address \(write four decimal parts, no leading zeros\) nor a DNS name/);
+    }
+    expectRefused("[fe80::1%eth0]:3001", /zone or an embedded IPv4/);
+    expectRefused("[::52.14.1.2]:3001", /zone or an embedded IPv4/);
+    expectRefused("[64:ff9b::52.14.1.2]:3001", /zone or an embedded IPv4/);
+  });
+
+  it("refuse names the public DNS does not answer, and say to pin such a peer by its address", () => {
+    const cases: [string, RegExp][] = [
+      ["instance-data", /single label/],
+      ["relay", /single label/],
+      ["instance-data.ec2.internal", /\.internal, which is not a public top-level domain/],
+      ["relay.vpn.internal", /\.internal, which is not a public top-level domain/],
+      ["printer.local", /special-use name \(\.local\)/],
+      ["router.home.arpa", /special-use name \(\.home\.arpa\)/],
+      ["nas.lan", /\.lan, which is not a public top-level domain/],
+      ["relay.corp", /\.corp, which is not/],
+      ["relay.test", /special-use/],
+      ["relay.onion", /special-use/],
+      ["1.0.0.127.in-addr.arpa", /under \.arpa/],
+      ["co.uk", /itself a public suffix/],
+    ];
+    for (const [host, fragment] of cases) {
+      expectRefused(`${host}:3001`, fragment);
+      expect(parseExtraPeers([`${host}:3001`]).findings.problems[0]!.message).toMatch(/pin a peer you reach privately by its IP address/);
+    }
+  });
+
+  it("accept the documentation names (RFC 6761 6.5: they resolve like any name)", () => {
+    expect(problemsOf(["relay.example.com:3001", "relay.example.net:3001", "relay.example.org:3001"])).toEqual([]);
   });
 
   it("refuse hosts that are neither IP nor RFC 1123 name", () => {

@@ -170,7 +170,7 @@ describe("selectPeers", () => {
     expect(problem!.fix).toBe("pulumi config set stakepool:peerCount 29");
     expect(peers).toHaveLength(29);
     const tiny = selectPeers(mainnet.slice(0, 10), { count: 20, seed: "p/relay-1" });
-    expect(tiny.findings.problems[0]!.fix).toMatch(/cardano-cli query ledger-peer-snapshot/);
+    expect(tiny.findings.problems[0]!.fix).toMatch(/cardano-cli latest query ledger-peer-snapshot /);
   });
 
   it("chooses 20+ peers from 20+ distinct groups on every network's snapshot", () => {

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { NETWORKS, type NetworkName } from "../../components/networks/networks";
-import { parseSnapshot, SNAPSHOT_SETTING, type SnapshotParse } from "../../components/topology/snapshot";
+import { parseSnapshot, skippedSummary, SNAPSHOT_SETTING, type SnapshotParse } from "../../components/topology/snapshot";
 import { bundledSnapshotPath, MAX_SNAPSHOT_BYTES, readSnapshotFile } from "../../components/topology/snapshot-file";
 import { fixtureText } from "../fixtures/paths";
 import { rawPools, snapshotText } from "./fixtures";
@@ -97,9 +97,12 @@ describe("the bundled snapshots", () => {
     const mainnet = parse(snapshotText("mainnet")).snapshot!;
     expect(rawPools("mainnet").flatMap((p) => p.relays).filter((r) => r.port === undefined)).toHaveLength(18);
     expect(mainnet.skipped).toHaveLength(18);
-    expect(mainnet.skipped.every((s) => /SRV/.test(s.reason))).toBe(true);
+    expect(mainnet.skipped.every((s) => /SRV/.test(s.reason) && s.kind === "srv")).toBe(true);
+    expect(skippedSummary(mainnet.skipped)).toBe("18 relays of the snapshot skipped: 18 SRV names (no port).");
     const preview = parse(snapshotText("preview"), "preview").snapshot!;
     expect(preview.skipped.map((s) => s.relay).sort()).toEqual(["100.100.100.100:100", "172.24.135.93:6000"]);
+    expect(skippedSummary(preview.skipped)).toBe("2 relays of the snapshot skipped: 2 addresses nobody on the Internet reaches.");
+    expect(skippedSummary(parse(snapshotText("preprod"), "preprod").snapshot!.skipped)).toBe("No relay of the snapshot skipped.");
   });
 });
 
@@ -174,6 +177,8 @@ describe("relays the node reads but the kit will not write", () => {
     expect(findings.problems).toEqual([]);
     expect(snapshot!.skipped.map((s) => s.where)).toEqual([0, 1, 2, 3, 4, 5].map((j) => `bigLedgerPools[0].relays[${j}]`));
     expect(snapshot!.skipped[2]!.reason).toBe("port 70000 is not a TCP port; the node would read it as 4464");
+    expect(snapshot!.skipped.map((s) => s.kind)).toEqual(["srv", "srv", "port", "port", "not-public", "malformed"]);
+    expect(skippedSummary(snapshot!.skipped)).toBe("6 relays of the snapshot skipped: 2 SRV names (no port), 2 ports that are not TCP ports, 1 malformed host, 1 address nobody on the Internet reaches.");
     expect(snapshot!.pools[0]!.relays).toEqual([{ address: "relay.example.org", port: 3001 }]);
   });
 });

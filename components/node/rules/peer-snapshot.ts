@@ -58,11 +58,28 @@ type JsonObject = { [key: string]: Json };
 const isObject = (v: Json | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 const isIntegral = (v: Json | undefined): v is number => typeof v === "number" && Number.isInteger(v);
 
+/** Text from the file as a message may show it: quoted, cut short, nothing outside printable ASCII. */
+function quoted(text: string): string {
+  const cut = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => (c === "…" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
+/** The first few keys of an object, quoted, for a message. */
+function someKeys(object: JsonObject): string {
+  const keys = Object.keys(object).sort();
+  if (keys.length === 0) return "none";
+  const shown = keys.slice(0, 8).map(quoted).join(", ");
+  return keys.length > 8 ? `${shown} and ${keys.length - 8} more` : shown;
+}
+
 function describe(value: Json | undefined): string {
   if (value === undefined) return "missing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === "object") return "an object";
+  // String(): JSON.stringify would print Infinity (JSON.parse's reading of 1e999) as null.
+  if (typeof value === "string") return `string ${quoted(value)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /** `readMaybe` of iproute's `IP`: dotted-quad IPv4 or IPv6 text. Close enough to tell an IP from a name. */
@@ -170,7 +187,7 @@ export function decodePeerSnapshot(text: string): SnapshotDecode {
   if (version === undefined) {
     return {
       ok: false,
-      errors: [`has no snapshot version: neither "version" nor "NodeToClientVersion" is a number (keys: ${Object.keys(root).sort().join(", ") || "none"})`],
+      errors: [`has no snapshot version: neither "version" nor "NodeToClientVersion" is a number (keys: ${someKeys(root)})`],
     };
   }
   if (LEGACY_SNAPSHOT_VERSIONS.includes(version)) {
