@@ -5,12 +5,13 @@
  * like `pulumi preview -c` (which, like the plan, then refuses text for a list setting: change lists and
  * mappings in the stack file).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../components/config/problems";
+import { printable } from "../components/config/text";
 import { buildPlan } from "./plan/build-plan";
+import { checkOutDir, writePlanOutput } from "./plan/out-dir";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
     usage(error instanceof Error ? error.message : String(error));
   }
   if (!values.stack) usage("--stack is required");
-  const out = path.resolve(values.out ?? path.join(ROOT, "out", values.stack));
+  const out = values.out ?? path.join(ROOT, "out", values.stack);
+  // Refused before the plan runs: --out never names what the kit did not write (cli/plan/out-dir.ts).
+  checkOutDir(out, process.cwd(), ROOT);
 
   const overrides: Record<string, string> = {};
   for (const pair of values.config ?? []) {
@@ -44,14 +47,9 @@ async function main(): Promise<void> {
     overrides[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const plan = await buildPlan(ROOT, values.stack, overrides);
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const [file, content] of plan.files) {
-    const target = path.join(out, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-  }
+  const written = writePlanOutput(out, process.cwd(), ROOT, plan.files);
   process.stdout.write(plan.files.get("plan.md") ?? "");
-  process.stdout.write(`\nWrote ${plan.files.size} files to ${path.relative(process.cwd(), out) || "."}/\n`);
+  process.stdout.write(`\nWrote ${plan.files.size} files to ${printable(path.relative(process.cwd(), written) || ".")}/\n`);
 }
 
 main().catch((error: unknown) => {
