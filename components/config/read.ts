@@ -3,6 +3,7 @@
  * problem for every value that is missing, of the wrong type, out of range, or unknown.
  */
 import { Findings } from "./problems";
+import { exampleWord, shellQuote, singleQuote } from "./shell";
 import { fullKey, PROJECT, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings";
 
 /** Config as the Pulumi runtime holds it: `namespace:key` to string. */
@@ -27,14 +28,15 @@ export interface ReadResult {
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
+/** The command that sets `key` to its example; every word shell-safe (components/config/shell.ts). */
 export function fixFor(key: SettingKey): string {
   const s: SettingSpec = SETTINGS[key];
-  if (s.type === "array") return `pulumi config set --path '${fullKey(key)}[0]' ${s.example}`;
+  if (s.type === "array") return `pulumi config set --path ${singleQuote(`${fullKey(key)}[0]`)} ${exampleWord(s.example)}`;
   if (s.type === "object") {
     const [field, ...value] = s.example.split(" ");
-    return `pulumi config set --path '${fullKey(key)}.${field}' ${value.join(" ")}`;
+    return `pulumi config set --path ${singleQuote(`${fullKey(key)}.${field}`)} ${exampleWord(value.join(" "))}`;
   }
-  return `pulumi config set ${s.secret ? "--secret " : ""}${fullKey(key)} ${s.example}`;
+  return `pulumi config set ${s.secret ? "--secret " : ""}${fullKey(key)} ${exampleWord(s.example)}`;
 }
 
 function coerce(spec: SettingSpec, raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -142,8 +144,8 @@ export function readSettings(raw: RawConfig, options: ReadOptions = {}): ReadRes
       name,
       "is not a setting of this kit",
       guess
-        ? `did you mean ${fullKey(guess)}? Run: pulumi config rm ${name}`
-        : `remove it (pulumi config rm ${name}); the settings are listed in Pulumi.yaml`,
+        ? `did you mean ${fullKey(guess)}? Run: pulumi config rm ${shellQuote(name)}`
+        : `remove it (pulumi config rm ${shellQuote(name)}); the settings are listed in Pulumi.yaml`,
     );
   }
 
@@ -166,7 +168,7 @@ export function readSettings(raw: RawConfig, options: ReadOptions = {}): ReadRes
     if (spec.secret && text !== undefined && text !== "" && !raw.secretKeys.has(fullKey(key))) {
       const message = "is stored as plain text in the stack file, where anyone who can read the repository can read it";
       if (options.plan) findings.warn(fullKey(key), `${message}; pulumi up refuses it (fine only for public test vectors)`);
-      else findings.problem(fullKey(key), `${message}; it must be encrypted`, `pulumi config set --secret ${fullKey(key)} ${spec.example}`);
+      else findings.problem(fullKey(key), `${message}; it must be encrypted`, `pulumi config set --secret ${fullKey(key)} ${exampleWord(spec.example)}`);
     }
   }
 

@@ -4,6 +4,7 @@
  * CI runner that ever checked the repository out.
  */
 import type { Findings } from "../config/problems";
+import { shellQuote } from "../config/shell";
 import { COLD_BECH32_PREFIXES, COLD_TYPES, coldKindOf, type ColdKind } from "./envelope-types";
 
 /** A cold item found in a value: its envelope type, or the bech32 prefix it was written with. */
@@ -30,13 +31,13 @@ export function findColdMaterial(value: string): ColdFinding | undefined {
 
 /** True for `namespace:key` settings (fixes say `pulumi config rm`); false for files and CLI inputs. */
 function isConfigKey(setting: string): boolean {
-  return /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.[\]"-]+$/.test(setting);
+  return /^[A-Za-z0-9_.-]+:./.test(setting) && !setting.includes("/");
 }
 
 /** The problem for a cold item found in `setting`. Exported so the CLI and the program word it alike. */
 export function coldProblem(setting: string, found: ColdFinding): { message: string; fix: string } {
   const remove = isConfigKey(setting)
-    ? `Remove it now: pulumi config rm ${setting}. Then check the history of the stack file ` +
+    ? `Remove it now: pulumi config rm ${shellQuote(setting)}. Then check the history of the stack file ` +
       `(git log -p -- 'stacks/Pulumi.*.yaml') and wherever else the value was pasted`
     : `Move ${setting} back to the offline machine and delete every online copy`;
   const what =

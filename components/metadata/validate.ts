@@ -4,14 +4,16 @@
  * wallets. Every problem names the field's setting (`stakepool:metadata.ticker`) and how to fix it.
  */
 import type { Findings } from "../config/problems";
+import { shellQuote, singleQuote } from "../config/shell";
 import { charCount, fieldSetting, FIELD_ORDER, LIMITS, METADATA_SETTING, type MetadataField, type PoolMetadata } from "./fields";
-import { parseWebUrl } from "./url";
+import { parseWebUrl, urlCharacterError } from "./url";
 
 const TICKER = /^[A-Z0-9]{3,5}$/;
 const EXT_VKEY = /^[0-9a-fA-F]{68}$/;
 
-function setCommand(setting: string, example: string): string {
-  return `pulumi config set --path '${setting}' ${example}`;
+/** `pulumi config set --path <setting> <value>`, each a shell word: a field's name may come from config. */
+function setCommand(setting: string, value: string): string {
+  return `pulumi config set --path ${singleQuote(setting)} ${shellQuote(value)}`;
 }
 
 /** A ticker the operator probably meant, for the fix; undefined if none is obvious. */
@@ -41,7 +43,7 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     findings.problem(
       base,
       "must be an object with name, description, ticker and homepage",
-      `${setCommand(fieldSetting("name", base), '"My Pool"')}; likewise description, ticker and homepage`,
+      `${setCommand(fieldSetting("name", base), "My Pool")}; likewise description, ticker and homepage`,
     );
     return undefined;
   }
@@ -54,7 +56,7 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     findings.problem(
       fieldSetting(key, base),
       `is not a pool metadata field${meant ? ` (did you mean ${meant}?)` : ""}; the fields are ${FIELD_ORDER.join(", ")}`,
-      `pulumi config rm --path '${fieldSetting(key, base)}'`,
+      `pulumi config rm --path ${singleQuote(fieldSetting(key, base))}`,
     );
   }
 
@@ -72,25 +74,25 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     return v;
   };
 
-  const name = text("name", true, '"My Pool"');
+  const name = text("name", true, "My Pool");
   if (name !== undefined) {
     const n = charCount(name);
-    if (n === 0 || name.trim() === "") findings.problem(fieldSetting("name", base), "is empty", setCommand(fieldSetting("name", base), '"My Pool"'));
+    if (n === 0 || name.trim() === "") findings.problem(fieldSetting("name", base), "is empty", setCommand(fieldSetting("name", base), "My Pool"));
     else if (n > LIMITS.nameMaxChars) {
       findings.problem(
         fieldSetting("name", base),
         `has ${n} characters; at most ${LIMITS.nameMaxChars} are allowed (cardano-cli and db-sync reject longer)`,
-        setCommand(fieldSetting("name", base), `"<a name of up to ${LIMITS.nameMaxChars} characters>"`),
+        setCommand(fieldSetting("name", base), `<a name of up to ${LIMITS.nameMaxChars} characters>`),
       );
     }
   }
 
-  const description = text("description", true, '"What the pool offers"');
+  const description = text("description", true, "What the pool offers");
   if (description !== undefined && charCount(description) > LIMITS.descriptionMaxChars) {
     findings.problem(
       fieldSetting("description", base),
       `has ${charCount(description)} characters; at most ${LIMITS.descriptionMaxChars} are allowed`,
-      setCommand(fieldSetting("description", base), `"<up to ${LIMITS.descriptionMaxChars} characters>"`),
+      setCommand(fieldSetting("description", base), `<up to ${LIMITS.descriptionMaxChars} characters>`),
     );
   }
 
@@ -107,8 +109,11 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
   const homepage = text("homepage", true, "https://example.com");
   if (homepage !== undefined) {
     const setting = fieldSetting("homepage", base);
-    if (!parseWebUrl(homepage)) {
-      findings.problem(setting, `must be an absolute http(s) URL in ASCII (got ${JSON.stringify(homepage)})`, setCommand(setting, "https://example.com"));
+    const character = urlCharacterError(homepage);
+    if (character) {
+      findings.problem(setting, character, setCommand(setting, "https://example.com"));
+    } else if (!parseWebUrl(homepage)) {
+      findings.problem(setting, `must be an absolute http(s) URL, in ASCII (got ${JSON.stringify(homepage)})`, setCommand(setting, "https://example.com"));
     } else if (charCount(homepage) > LIMITS.homepageRecommendedMaxChars) {
       findings.warn(setting, `has ${charCount(homepage)} characters; CIP-6 asks for at most ${LIMITS.homepageRecommendedMaxChars}, and some explorers cut longer ones`);
     }
@@ -118,8 +123,11 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     const url = text(field, false, "https://example.com/extended.json");
     if (url === undefined) return undefined;
     const setting = fieldSetting(field, base);
-    if (!parseWebUrl(url)) {
-      findings.problem(setting, `must be an absolute http(s) URL in ASCII (got ${JSON.stringify(url)})`, setCommand(setting, "https://example.com/extended.json"));
+    const character = urlCharacterError(url);
+    if (character) {
+      findings.problem(setting, character, setCommand(setting, "https://example.com/extended.json"));
+    } else if (!parseWebUrl(url)) {
+      findings.problem(setting, `must be an absolute http(s) URL, in ASCII (got ${JSON.stringify(url)})`, setCommand(setting, "https://example.com/extended.json"));
     } else if (charCount(url) > LIMITS.extUrlMaxChars) {
       findings.problem(setting, `has ${charCount(url)} characters; CIP-6 allows at most ${LIMITS.extUrlMaxChars}`, setCommand(setting, "<a shorter URL>"));
     }

@@ -88,7 +88,7 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
           fullKey("metadataBucket"),
           `makes the metadata URL ${url} ${Buffer.byteLength(url)} bytes long; hardware wallets refuse more than ${METADATA_URL_DEFAULT_MAX_BYTES}`,
           `choose a shorter bucket name (pulumi config set ${fullKey("metadataBucket")} ${file.metadata.ticker.toLowerCase()}-m), ` +
-            `or put a short custom domain in front of it: pulumi config set ${fullKey("metadataUrl")} https://<short domain>/${METADATA_OBJECT_KEY}`,
+            `or put a short custom domain in front of it: pulumi config set ${fullKey("metadataUrl")} 'https://<short domain>/${METADATA_OBJECT_KEY}'`,
         );
         return undefined;
       }
@@ -100,7 +100,7 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
       findings.problem(
         fullKey("metadataUrl"),
         "is empty: the registration certificate needs the URL where pool-metadata.json is served",
-        `host pool-metadata.json byte for byte and pulumi config set ${fullKey("metadataUrl")} https://<your domain>/pool.json, or let the kit host it: pulumi config set ${fullKey("hostMetadata")} true`,
+        `host pool-metadata.json byte for byte and pulumi config set ${fullKey("metadataUrl")} 'https://<your domain>/pool.json', or let the kit host it: pulumi config set ${fullKey("hostMetadata")} true`,
       );
       return undefined;
     }

@@ -65,6 +65,10 @@ export function commandsInFix(fix: string): string[] {
         if (c === quote) quote = undefined;
         continue;
       }
+      if (c === "\\") {
+        i++; // an escaped character is part of the word
+        continue;
+      }
       if (c === "'" || c === '"') {
         quote = c;
         continue;
