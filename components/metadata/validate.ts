@@ -6,6 +6,7 @@
 import type { Findings } from "../config/problems";
 import { shellQuote, singleQuote } from "../config/shell";
 import { charCount, fieldSetting, FIELD_ORDER, LIMITS, METADATA_SETTING, type MetadataField, type PoolMetadata } from "./fields";
+import { isCurvePoint } from "../keys/cold-seed";
 import { parseWebUrl, urlCharacterError } from "./url";
 
 const TICKER = /^[A-Z0-9]{3,5}$/;
@@ -136,12 +137,27 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
   const extDataUrl = extUrl("extDataUrl");
   const extSigUrl = extUrl("extSigUrl");
   const extVkey = text("extVkey", false, "<the cborHex of extData.vkey>");
-  if (extVkey !== undefined && !EXT_VKEY.test(extVkey)) {
-    findings.problem(
-      fieldSetting("extVkey", base),
-      `must be ${LIMITS.extVkeyChars} hex digits: the "cborHex" of the extended-metadata verification key (extData.vkey), never of a signing key`,
-      setCommand(fieldSetting("extVkey", base), "<cborHex of extData.vkey>"),
-    );
+  if (extVkey !== undefined) {
+    const setting = fieldSetting("extVkey", base);
+    const fix = setCommand(setting, "<cborHex of extData.vkey>");
+    if (!EXT_VKEY.test(extVkey)) {
+      findings.problem(
+        setting,
+        `must be ${LIMITS.extVkeyChars} hex digits: the "cborHex" of the extended-metadata verification key (extData.vkey), never of a signing key`,
+        fix,
+      );
+    } else if (!extVkey.toLowerCase().startsWith("5820")) {
+      // A verification key's cborHex is a CBOR byte string of 32 bytes: 0x58 0x20 and the key.
+      findings.problem(setting, `must start with 5820 (a CBOR string of 32 bytes, as every Ed25519 verification key's cborHex does); this one is not a verification key`, fix);
+    } else if (!isCurvePoint(Buffer.from(extVkey.slice(4), "hex"))) {
+      // The same shape holds a 32-byte signing key; only bytes off the curve tell it apart (components/keys/cold-seed.ts).
+      findings.problem(
+        setting,
+        "is not a verification key: its 32 bytes are not a point of the Ed25519 curve, as every verification key's are. " +
+          "A signing key has the same shape (5820 and 32 bytes): if you copied extData.skey, it is now exposed; make a new pair",
+        fix,
+      );
+    }
   }
   if ((extSigUrl === undefined) !== (extVkey === undefined)) {
     const missing = extSigUrl === undefined ? "extSigUrl" : "extVkey";
