@@ -2,8 +2,11 @@
  * Turns raw Pulumi config (every value a string, lists as JSON) into typed settings, collecting a
  * problem for every value that is missing, of the wrong type, out of range, or unknown.
  */
+import { NETWORK_NAMES } from "../networks/networks";
+import { describeRange } from "./numbers";
 import { Findings } from "./problems";
 import { exampleWord, shellQuote, singleQuote } from "./shell";
+import { describeUnsafe, findUnsafeInValue } from "./text";
 import { fullKey, PROJECT, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings";
 
 /** Config as the Pulumi runtime holds it: `namespace:key` to string. */
@@ -27,6 +30,8 @@ export interface ReadResult {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/** Key envelopes are JSON text over several lines: line feeds, carriage returns and tabs are theirs. */
+const MULTILINE_SETTINGS: ReadonlySet<SettingKey> = new Set(["kesSigningKey", "vrfSigningKey", "operationalCertificate"]);
 
 /** The command that sets `key` to its example; every word shell-safe (components/config/shell.ts). */
 export function fixFor(key: SettingKey): string {
@@ -43,9 +48,14 @@ function coerce(spec: SettingSpec, raw: string): { ok: true; value: unknown } | 
   switch (spec.type) {
     case "string":
       return { ok: true, value: raw };
-    case "integer":
-      if (!/^-?\d+$/.test(raw.trim())) return { ok: false, message: `must be a whole number (got ${JSON.stringify(raw)})` };
-      return { ok: true, value: Number(raw.trim()) };
+    case "integer": {
+      // 1e20 and 21-digit numbers are out of every setting's range: say the range, not a number-type limit.
+      const range = describeRange(spec.schema);
+      if (!/^-?\d+$/.test(raw.trim())) return { ok: false, message: `must be ${range} (got ${JSON.stringify(raw)})` };
+      const value = Number(raw.trim());
+      if (!Number.isSafeInteger(value)) return { ok: false, message: `must be ${range} (got ${raw.trim()})` };
+      return { ok: true, value };
+    }
     case "boolean":
       if (raw !== "true" && raw !== "false") return { ok: false, message: `must be true or false (got ${JSON.stringify(raw)})` };
       return { ok: true, value: raw === "true" };
@@ -93,8 +103,25 @@ function readOne(key: SettingKey, raw: RawConfig, findings: Findings): { ok: boo
     }
     value = coerced.value;
   }
+  // Control, bidirectional and invisible characters: refused in every setting (components/config/text.ts).
+  const unsafe = findUnsafeInValue(name, value, { multiline: MULTILINE_SETTINGS.has(key) });
+  if (unsafe) {
+    const nested = unsafe.setting !== name;
+    const at = nested ? `--path ${singleQuote(unsafe.setting)}` : name;
+    findings.problem(
+      unsafe.setting,
+      `${unsafe.inKey ? "its name " : ""}${describeUnsafe(unsafe.found)}`,
+      unsafe.inKey ? `pulumi config rm ${at}` : `retype the value without it: pulumi config set ${at} '<the text without ${unsafe.found.codePoint}>'`,
+    );
+    return { ok: false };
+  }
   const parsed = spec.schema.safeParse(value);
   if (!parsed.success) {
+    const loose = key === "network" && typeof value === "string" ? NETWORK_NAMES.find((n) => n === value.trim().toLowerCase()) : undefined;
+    if (loose) {
+      findings.problem(name, `network names are lower case and exact: did you mean ${loose}? (got ${JSON.stringify(value)})`, `pulumi config set ${name} ${loose}`);
+      return { ok: false };
+    }
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` (item ${issue.path.join(".")})` : "";
     findings.problem(name, `${issue?.message ?? "is not valid"}${where}`, fixFor(key));

@@ -266,7 +266,8 @@ export const SETTINGS = {
     description: "Email that gets reminders 14 and 3 days before the operational certificate expires. Empty: no reminders.",
     default: "",
     example: "ops@example.com",
-    schema: z.string().regex(/^(|[^\s@]+@[^\s@]+\.[^\s@]+)$/, { error: "must be an email address, or empty" }),
+    // Plain ASCII addresses only: the address is printed in the plan and handed to SNS.
+    schema: z.string().regex(/^(|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/, { error: "must be an email address (letters, digits and ._%+- before the @, a domain after it), or empty" }),
   }),
   metadata: spec({
     type: "object",

@@ -135,3 +135,31 @@ export function printable(text: string, keepLineFeeds = false): string {
   }
   return out;
 }
+
+/** The first unsafe character in a setting's value (every string of a list or mapping, keys included). */
+export function findUnsafeInValue(
+  setting: string,
+  value: unknown,
+  options: TextOptions = {},
+): { readonly setting: string; readonly found: UnsafeCharacter; readonly inKey: boolean } | undefined {
+  if (typeof value === "string") {
+    const found = findUnsafeCharacter(value, options);
+    return found ? { setting, found, inKey: false } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const hit = findUnsafeInValue(`${setting}[${i}]`, item, options);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const inKey = findUnsafeCharacter(key);
+      if (inKey) return { setting: `${setting}.${key}`, found: inKey, inKey: true };
+      const hit = findUnsafeInValue(`${setting}.${key}`, item, options);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import { coldSeedsInConfig, refuseColdMaterialInConfig } from "../keys/cold";
 import { coldVerificationKeyOf } from "../keys/cold-seed";
 import { resolveReleases, type NodeReleases } from "../node/pins";
 import { loadIdentity, type PoolIdentity } from "./identity";
+import { checkStackName } from "./stack-name";
 import { buildPoolModel, type PoolModel } from "./model";
 import { loadPoolPeers, type PoolPeers } from "./peers";
 
@@ -57,6 +58,7 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): L
   // A cold key under a made-up name is reported once, as a cold key.
   findings.absorb(quiet({ problems: read.findings.problems.filter((p) => !coldSettings.has(p.setting)), warnings: read.findings.warnings }));
   const settings = read.settings ?? read.bestEffort;
+  checkStackName(stack, settings?.relays ?? 1, findings);
   if (settings && read.region) {
     // With some settings unreadable, this still runs on the rest so that every problem is reported at once.
     const reported = new Set([...read.findings.problems, ...cold.problems].map((p) => p.setting));
