@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { NETWORK_NAMES } from "../networks/networks";
 import { isReleaseVersion } from "../node/releases";
+import { lovelaceSchema, marginSchema } from "./pool-numbers";
 
 export const PROJECT = "stakepool";
 
@@ -312,21 +313,21 @@ export const SETTINGS = {
     description: "Pledge in lovelace for the registration command. Empty: a placeholder.",
     default: "",
     example: "100000000000",
-    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+    schema: lovelaceSchema(),
   }),
   cost: spec({
     type: "string",
     description: "Fixed cost per epoch in lovelace for the registration command. Empty: a placeholder.",
     default: "",
     example: "170000000",
-    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+    schema: lovelaceSchema(),
   }),
   margin: spec({
     type: "string",
     description: "Margin, a fraction between 0 and 1, for the registration command. Empty: a placeholder.",
     default: "",
     example: "0.01",
-    schema: z.string().regex(/^(|0(\.\d+)?|1(\.0+)?)$/, { error: "must be a fraction between 0 and 1, like 0.01" }),
+    schema: marginSchema(),
   }),
 } as const;
 

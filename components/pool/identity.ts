@@ -4,6 +4,7 @@
  * certificate reminders and the registration parameters. Pure: `now` is passed in.
  */
 import { fullKey, type Settings } from "../config/settings";
+import { checkPoolCost } from "../config/pool-numbers";
 import { Findings } from "../config/problems";
 import { readHotKeys, type HotKeys } from "../keys/hot-keys";
 import { checkMetadataUrl, METADATA_URL_DEFAULT_MAX_BYTES } from "../metadata/url";
@@ -154,6 +155,7 @@ export function loadIdentity({ settings, model, now }: IdentityInputs): { identi
     }
   }
 
+  checkPoolCost(settings.cost.trim(), model.network.name, fullKey("cost"), findings);
   const orPlaceholder = (value: string) => (value.trim() === "" ? undefined : value.trim());
   return {
     identity: {
