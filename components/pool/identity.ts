@@ -65,14 +65,21 @@ function isBucketName(name: string): boolean {
 
 function loadMetadata(settings: Settings, model: PoolModel, findings: Findings): MetadataHosting | undefined {
   const declared = Object.keys(settings.metadata).length > 0;
+  // Every problem in one run: a metadata URL's own problems are reported even when the file cannot be built.
+  const given = settings.metadataUrl.trim();
+  const checkGivenUrl = () => given === "" || checkMetadataUrl(given, fullKey("metadataUrl"), findings);
   if (!declared) {
+    checkGivenUrl();
     if (settings.hostMetadata) {
       findings.problem(fullKey("hostMetadata"), "is true but stakepool:metadata is empty: there is nothing to host", `pulumi config set --path '${fullKey("metadata")}.ticker' MYPOOL (and name, description, homepage)`);
     }
     return undefined;
   }
   const file = buildPoolMetadataFile(settings.metadata, findings);
-  if (!file) return undefined;
+  if (!file) {
+    checkGivenUrl();
+    return undefined;
+  }
 
   let bucket: string | undefined;
   let url = settings.metadataUrl.trim();
