@@ -246,7 +246,7 @@ const TEXT: ConfigCase[] = [
   })),
   ...[
     ["98 characters", "p".repeat(98)],
-    ["55 characters (relay host names of 64)", "p".repeat(55)],
+    ["56 characters (relay host names of 64)", "p".repeat(56)],
     ["an underscore", "my_pool"],
     ["a dot", "my.pool"],
     ["a leading hyphen", "-pool"],
