@@ -5,7 +5,10 @@
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixFor } from "../../components/config/read";
+import { SETTINGS, type SettingKey } from "../../components/config/settings";
 import { exampleWord, shellCommand, shellQuote } from "../../components/config/shell";
+import { commandsInFix, runInBash } from "../hostile/shell-run";
 
 /** The arguments bash passes to printf for the command line `words`. */
 function argvOf(line: string): string[] {
@@ -63,5 +66,19 @@ describe("shellQuote", () => {
     expect(exampleWord("<64 hex digits>")).toBe("'<64 hex digits>'");
     expect(exampleWord("< kes.skey; touch pwned")).toBe("'< kes.skey; touch pwned'");
     expect(exampleWord('"$(touch pwned)"')).toBe(`'"$(touch pwned)"'`);
+  });
+});
+
+describe("the fix of every setting", () => {
+  it.each(Object.keys(SETTINGS) as SettingKey[])("%s: pasted into bash, runs pulumi config with its words intact and creates nothing", (key) => {
+    const commands = commandsInFix(fixFor(key));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      const run = runInBash(command, "pulumi");
+      expect(run.strayFiles, command).toEqual([]);
+      expect(run.argv, `${command}: ${run.stderr}`).toBeDefined();
+      expect(run.argv!.slice(0, 2)).toEqual(["config", "set"]);
+      expect(run.argv!.some((a) => a.startsWith(`stakepool:${key}`))).toBe(true);
+    }
   });
 });
