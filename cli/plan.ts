@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, "..");
 process.setSourceMapsEnabled(false);
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run plan -- --stack <preview|preprod|mainnet|...> [--out <dir>] [--config <key>=<value> ...]\n`);
+  process.stderr.write(`${printable(message)}\nusage: npm run plan -- --stack <preview|preprod|mainnet|...> [--out <dir>] [--config <key>=<value> ...]\n`);
   process.exit(2);
 }
 
