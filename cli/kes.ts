@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { Findings } from "../components/config/problems";
+import { printable } from "../components/config/text";
 import { BeforeShelleyError } from "../components/keys/kes";
 import { kesReport } from "../components/keys/kes-report";
 import { readOperationalCertificate, type OperationalCertificate } from "../components/keys/opcert";
@@ -34,27 +35,35 @@ function parseTime(text: string, clock: () => Date): Date {
   if (text === "now") return clock();
   if (!ISO_TIME.test(text)) {
     throw new InputError(
-      `--at ${JSON.stringify(text)} is not an ISO-8601 time with a time zone (e.g. 2026-01-01T00:00:00Z or 2026-01-01T01:00:00+01:00)`,
+      `--at ${printable(JSON.stringify(text))} is not an ISO-8601 time with a time zone (e.g. 2026-01-01T00:00:00Z or 2026-01-01T01:00:00+01:00)`,
       2,
     );
   }
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new InputError(`--at ${JSON.stringify(text)} is not a valid date`, 2);
+  if (Number.isNaN(date.getTime())) throw new InputError(`--at ${printable(JSON.stringify(text))} is not a valid date`, 2);
   return date;
 }
 
+/** Far above an opcert's few hundred bytes: a FIFO or /dev/zero must not hang the tool or fill memory. */
+const MAX_OPCERT_BYTES = 64 * 1024;
+
 function readOpcertFile(file: string): OperationalCertificate {
+  const shown = printable(file);
   let text: string;
   try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new InputError(`${shown}: is not a regular file`, 1);
+    if (stat.size > MAX_OPCERT_BYTES) throw new InputError(`${shown}: is ${stat.size} bytes, not an operational certificate (a few hundred)`, 1);
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: ${code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`}`, 1);
+    throw new InputError(`${shown}: ${code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`}`, 1);
   }
   const findings = new Findings();
   const opcert = readOperationalCertificate(text, findings, file);
   if (!opcert) {
-    const lines = findings.problems.map((p) => `${p.setting}: ${p.message}\n  Fix: ${p.fix}`);
+    const lines = findings.problems.map((p) => `${printable(p.setting)}: ${printable(p.message)}\n  Fix: ${printable(p.fix)}`);
     throw new InputError(lines.join("\n"), 1);
   }
   return opcert;
@@ -84,7 +93,7 @@ function main(argv: readonly string[]): void {
   }
   if (!values.network) throw new InputError("--network is required", 2);
   if (!isNetworkName(values.network)) {
-    throw new InputError(`--network ${JSON.stringify(values.network)} is not one of ${NETWORK_NAMES.join(", ")}`, 2);
+    throw new InputError(`--network ${printable(JSON.stringify(values.network))} is not one of ${NETWORK_NAMES.join(", ")}`, 2);
   }
   const network = NETWORKS[values.network];
   const at = parseTime(values.at ?? "now", () => new Date());

@@ -5,14 +5,15 @@
  * like `pulumi preview -c` (which, like the plan, then refuses text for a list setting: change lists and
  * mappings in the stack file).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../components/config/problems";
+import { printable } from "../components/config/text";
 import { buildPlan } from "./plan/build-plan";
 import { changesAgainst, readEarlierPlan } from "./plan/against";
 import { renderChanges } from "./plan/changes";
+import { checkOutDir, writePlanOutput } from "./plan/out-dir";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -22,7 +23,7 @@ const ROOT = path.resolve(__dirname, "..");
 process.setSourceMapsEnabled(false);
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run plan -- --stack <preview|preprod|mainnet|...> [--out <dir>] [--config <key>=<value> ...]\n`);
+  process.stderr.write(`${printable(message)}\nusage: npm run plan -- --stack <preview|preprod|mainnet|...> [--out <dir>] [--config <key>=<value> ...]\n`);
   process.exit(2);
 }
 
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     usage(error instanceof Error ? error.message : String(error));
   }
   if (!values.stack) usage("--stack is required");
-  const out = path.resolve(values.out ?? path.join(ROOT, "out", values.stack));
+  const out = values.out ?? path.join(ROOT, "out", values.stack);
+  // Refused before the plan runs: --out never names what the kit did not write (cli/plan/out-dir.ts).
+  checkOutDir(out, process.cwd(), ROOT);
 
   const overrides: Record<string, string> = {};
   for (const pair of values.config ?? []) {
@@ -56,14 +59,9 @@ async function main(): Promise<void> {
   const plan = await buildPlan(ROOT, values.stack, overrides);
   const report = earlier === undefined ? undefined : changesAgainst(earlier, plan);
   const files = report === undefined ? plan.files : new Map([...plan.files, ["changes.md", renderChanges(values.stack, report)]]);
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const [file, content] of files) {
-    const target = path.join(out, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-  }
+  const written = writePlanOutput(out, process.cwd(), ROOT, files);
   process.stdout.write(files.get(report === undefined ? "plan.md" : "changes.md") ?? "");
-  process.stdout.write(`\nWrote ${files.size} files to ${path.relative(process.cwd(), out) || "."}/\n`);
+  process.stdout.write(`\nWrote ${files.size} files to ${printable(path.relative(process.cwd(), written) || ".")}/\n`);
   if (report?.dataLoss && values["refuse-data-loss"]) {
     process.stderr.write("The change replaces or deletes chain data or an address registered on chain (see changes.md); refused.\n");
     process.exit(4);

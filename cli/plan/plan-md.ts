@@ -1,5 +1,6 @@
 /** `plan.md`: what a reviewer reads in a pull request. Deterministic: no dates, sorted everywhere. */
 import type { Warning } from "../../components/config/problems";
+import { printable } from "../../components/config/text";
 import { estimateMonthlyCost } from "../../components/cost/estimate";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
@@ -296,7 +297,7 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "",
     "## Warnings",
     "",
-    ...(doc.warnings.length === 0 ? ["None."] : doc.warnings.map((w) => `- \`${w.setting}\`: ${w.message}`)),
+    ...(doc.warnings.length === 0 ? ["None."] : doc.warnings.map((w) => `- \`${printable(w.setting)}\`: ${printable(w.message)}`)),
     "",
   ];
   return lines.join("\n");

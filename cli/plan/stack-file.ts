@@ -46,6 +46,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigurationError, type Problem, type Warning } from "../../components/config/problems";
 import type { RawConfig } from "../../components/config/read";
+import { describeRange } from "../../components/config/numbers";
 import { fixFor } from "../../components/config/read";
 import { PROJECT, SETTINGS, type SettingKey } from "../../components/config/settings";
 import { WITHHELD_SECRET } from "../../components/config/withheld";
@@ -95,12 +96,19 @@ function settingOf(key: string): SettingKey | undefined {
   return namespace === PROJECT && name !== undefined && name in SETTINGS ? (name as SettingKey) : undefined;
 }
 
-function cliProblem(label: string, project: string, error: CliRefusal): Problem {
+function cliProblem(label: string, project: string, error: CliRefusal, values?: ReadonlyMap<string, ConfigValue>): Problem {
   const full = error.key === undefined ? undefined : parseConfigKeySafe(project, error.key);
   const setting = full === undefined ? undefined : settingOf(full);
+  // A type refusal says what the value became (1e20 is "100000000000000000000") and what the setting takes.
+  const given = full === undefined ? undefined : values?.get(full);
+  const spec = setting === undefined ? undefined : SETTINGS[setting];
+  const reads =
+    given && !given.secure && spec?.type === "integer" && error.message.includes("must be of type")
+      ? ` (the value reads as ${JSON.stringify(given.text)}; ${full} takes ${describeRange(spec.schema)})`
+      : "";
   return {
     setting: full === undefined ? label : `${label}: ${full}`,
-    message: `the Pulumi CLI refuses it before the program runs: ${error.message}`,
+    message: `the Pulumi CLI refuses it before the program runs: ${error.message}${reads}`,
     fix: setting ? fixFor(setting) : "correct the file by hand",
   };
 }
@@ -185,7 +193,7 @@ export function loadStack(project: Project, stack: string, overrides: Readonly<R
   } catch (error) {
     refusalsToError(label, project.name, error);
   }
-  if (merged.refusals.length > 0) throw new ConfigurationError(merged.refusals.map((r) => cliProblem(label, project.name, r)));
+  if (merged.refusals.length > 0) throw new ConfigurationError(merged.refusals.map((r) => cliProblem(label, project.name, r, merged.values)));
   const strings: Record<string, string> = {};
   const secretKeys = new Set<string>();
   try {

@@ -1,7 +1,10 @@
 /**
  * Operator mistakes are reported as problems (which setting, what is wrong, how to fix it), collected
  * all at once, and raised before any resource is created. Warnings are advice that does not block.
+ * Problems quote config (a setting's name, a value), so they are printed through `printable`: a control,
+ * bidirectional or invisible character from a stack file reaches the terminal escaped, never raw.
  */
+import { printable } from "./text";
 
 export interface Problem {
   /** The setting at fault, e.g. `stakepool:relays`; or the file or input at fault. */
@@ -31,14 +34,14 @@ export function formatProblems(problems: readonly Problem[]): string {
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
   const lines = [`The stack configuration has ${count}; nothing was created or changed:`];
   for (const p of problems) {
-    lines.push(`  - ${p.setting}: ${p.message}`);
-    lines.push(`    Fix: ${p.fix}`);
+    lines.push(`  - ${printable(p.setting)}: ${printable(p.message)}`);
+    lines.push(`    Fix: ${printable(p.fix)}`);
   }
   return lines.join("\n");
 }
 
 export function formatWarning(w: Warning): string {
-  return `${w.setting}: ${w.message}`;
+  return `${printable(w.setting)}: ${printable(w.message)}`;
 }
 
 /** Accumulates problems and warnings while a piece of input is checked. */

@@ -2,7 +2,11 @@
  * Turns raw Pulumi config (every value a string, lists as JSON) into typed settings, collecting a
  * problem for every value that is missing, of the wrong type, out of range, or unknown.
  */
+import { NETWORK_NAMES } from "../networks/networks";
+import { describeRange } from "./numbers";
 import { Findings } from "./problems";
+import { exampleWord, shellQuote, singleQuote } from "./shell";
+import { describeUnsafe, findUnsafeInValue } from "./text";
 import { fullKey, PROJECT, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings";
 
 /** Config as the Pulumi runtime holds it: `namespace:key` to string. */
@@ -26,24 +30,32 @@ export interface ReadResult {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/** Key envelopes are JSON text over several lines: line feeds, carriage returns and tabs are theirs. */
+const MULTILINE_SETTINGS: ReadonlySet<SettingKey> = new Set(["kesSigningKey", "vrfSigningKey", "operationalCertificate"]);
 
+/** The command that sets `key` to its example; every word shell-safe (components/config/shell.ts). */
 export function fixFor(key: SettingKey): string {
   const s: SettingSpec = SETTINGS[key];
-  if (s.type === "array") return `pulumi config set --path '${fullKey(key)}[0]' ${s.example}`;
+  if (s.type === "array") return `pulumi config set --path ${singleQuote(`${fullKey(key)}[0]`)} ${exampleWord(s.example)}`;
   if (s.type === "object") {
     const [field, ...value] = s.example.split(" ");
-    return `pulumi config set --path '${fullKey(key)}.${field}' ${value.join(" ")}`;
+    return `pulumi config set --path ${singleQuote(`${fullKey(key)}.${field}`)} ${exampleWord(value.join(" "))}`;
   }
-  return `pulumi config set ${s.secret ? "--secret " : ""}${fullKey(key)} ${s.example}`;
+  return `pulumi config set ${s.secret ? "--secret " : ""}${fullKey(key)} ${exampleWord(s.example)}`;
 }
 
 function coerce(spec: SettingSpec, raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
   switch (spec.type) {
     case "string":
       return { ok: true, value: raw };
-    case "integer":
-      if (!/^-?\d+$/.test(raw.trim())) return { ok: false, message: `must be a whole number (got ${JSON.stringify(raw)})` };
-      return { ok: true, value: Number(raw.trim()) };
+    case "integer": {
+      // 1e20 and 21-digit numbers are out of every setting's range: say the range, not a number-type limit.
+      const range = describeRange(spec.schema);
+      if (!/^-?\d+$/.test(raw.trim())) return { ok: false, message: `must be ${range} (got ${JSON.stringify(raw)})` };
+      const value = Number(raw.trim());
+      if (!Number.isSafeInteger(value)) return { ok: false, message: `must be ${range} (got ${raw.trim()})` };
+      return { ok: true, value };
+    }
     case "boolean":
       if (raw !== "true" && raw !== "false") return { ok: false, message: `must be true or false (got ${JSON.stringify(raw)})` };
       return { ok: true, value: raw === "true" };
@@ -91,8 +103,25 @@ function readOne(key: SettingKey, raw: RawConfig, findings: Findings): { ok: boo
     }
     value = coerced.value;
   }
+  // Control, bidirectional and invisible characters: refused in every setting (components/config/text.ts).
+  const unsafe = findUnsafeInValue(name, value, { multiline: MULTILINE_SETTINGS.has(key) });
+  if (unsafe) {
+    const nested = unsafe.setting !== name;
+    const at = nested ? `--path ${singleQuote(unsafe.setting)}` : name;
+    findings.problem(
+      unsafe.setting,
+      `${unsafe.inKey ? "its name " : ""}${describeUnsafe(unsafe.found)}`,
+      unsafe.inKey ? `pulumi config rm ${at}` : `retype the value without it: pulumi config set ${at} '<the text without ${unsafe.found.codePoint}>'`,
+    );
+    return { ok: false };
+  }
   const parsed = spec.schema.safeParse(value);
   if (!parsed.success) {
+    const loose = key === "network" && typeof value === "string" ? NETWORK_NAMES.find((n) => n === value.trim().toLowerCase()) : undefined;
+    if (loose) {
+      findings.problem(name, `network names are lower case and exact: did you mean ${loose}? (got ${JSON.stringify(value)})`, `pulumi config set ${name} ${loose}`);
+      return { ok: false };
+    }
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` (item ${issue.path.join(".")})` : "";
     findings.problem(name, `${issue?.message ?? "is not valid"}${where}`, fixFor(key));
@@ -142,8 +171,8 @@ export function readSettings(raw: RawConfig, options: ReadOptions = {}): ReadRes
       name,
       "is not a setting of this kit",
       guess
-        ? `did you mean ${fullKey(guess)}? Run: pulumi config rm ${name}`
-        : `remove it (pulumi config rm ${name}); the settings are listed in Pulumi.yaml`,
+        ? `did you mean ${fullKey(guess)}? Run: pulumi config rm ${shellQuote(name)}`
+        : `remove it (pulumi config rm ${shellQuote(name)}); the settings are listed in Pulumi.yaml`,
     );
   }
 
@@ -166,7 +195,7 @@ export function readSettings(raw: RawConfig, options: ReadOptions = {}): ReadRes
     if (spec.secret && text !== undefined && text !== "" && !raw.secretKeys.has(fullKey(key))) {
       const message = "is stored as plain text in the stack file, where anyone who can read the repository can read it";
       if (options.plan) findings.warn(fullKey(key), `${message}; pulumi up refuses it (fine only for public test vectors)`);
-      else findings.problem(fullKey(key), `${message}; it must be encrypted`, `pulumi config set --secret ${fullKey(key)} ${spec.example}`);
+      else findings.problem(fullKey(key), `${message}; it must be encrypted`, `pulumi config set --secret ${fullKey(key)} ${exampleWord(spec.example)}`);
     }
   }
 

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { NETWORK_NAMES } from "../networks/networks";
 import { isReleaseVersion } from "../node/releases";
+import { lovelaceSchema, marginSchema } from "./pool-numbers";
 
 export const PROJECT = "stakepool";
 
@@ -276,7 +277,8 @@ export const SETTINGS = {
     description: "Email that gets reminders 14 and 3 days before the operational certificate expires. Empty: no reminders.",
     default: "",
     example: "ops@example.com",
-    schema: z.string().regex(/^(|[^\s@]+@[^\s@]+\.[^\s@]+)$/, { error: "must be an email address, or empty" }),
+    // Plain ASCII addresses only: the address is printed in the plan and handed to SNS.
+    schema: z.string().regex(/^(|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/, { error: "must be an email address (letters, digits and ._%+- before the @, a domain after it), or empty" }),
   }),
   metadata: spec({
     type: "object",
@@ -321,21 +323,21 @@ export const SETTINGS = {
     description: "Pledge in lovelace for the registration command. Empty: a placeholder.",
     default: "",
     example: "100000000000",
-    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+    schema: lovelaceSchema(),
   }),
   cost: spec({
     type: "string",
     description: "Fixed cost per epoch in lovelace for the registration command. Empty: a placeholder.",
     default: "",
     example: "170000000",
-    schema: z.string().regex(/^(|\d{1,17})$/, { error: "must be a whole number of lovelace" }),
+    schema: lovelaceSchema(),
   }),
   margin: spec({
     type: "string",
     description: "Margin, a fraction between 0 and 1, for the registration command. Empty: a placeholder.",
     default: "",
     example: "0.01",
-    schema: z.string().regex(/^(|0(\.\d+)?|1(\.0+)?)$/, { error: "must be a fraction between 0 and 1, like 0.01" }),
+    schema: marginSchema(),
   }),
 } as const;
 

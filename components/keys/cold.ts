@@ -4,6 +4,8 @@
  * CI runner that ever checked the repository out.
  */
 import type { Findings } from "../config/problems";
+import { shellQuote, singleQuote } from "../config/shell";
+import { coldSeedsIn, stringsOf } from "./cold-seed";
 import { COLD_BECH32_PREFIXES, COLD_TYPES, coldKindOf, type ColdKind } from "./envelope-types";
 
 /** A cold item found in a value: its envelope type, or the bech32 prefix it was written with. */
@@ -30,13 +32,15 @@ export function findColdMaterial(value: string): ColdFinding | undefined {
 
 /** True for `namespace:key` settings (fixes say `pulumi config rm`); false for files and CLI inputs. */
 function isConfigKey(setting: string): boolean {
-  return /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.[\]"-]+$/.test(setting);
+  return /^[A-Za-z0-9_.-]+:./.test(setting) && !setting.includes("/");
 }
 
 /** The problem for a cold item found in `setting`. Exported so the CLI and the program word it alike. */
 export function coldProblem(setting: string, found: ColdFinding): { message: string; fix: string } {
+  // A value inside a mapping or a list (stakepool:metadata.extVkey, stakepool:extraPeers[0]) is removed by path.
+  const inside = /^[^:]+:[^.[]+[.[]/.test(setting);
   const remove = isConfigKey(setting)
-    ? `Remove it now: pulumi config rm ${setting}. Then check the history of the stack file ` +
+    ? `Remove it now: pulumi config rm ${inside ? `--path ${singleQuote(setting)}` : shellQuote(setting)}. Then check the history of the stack file ` +
       `(git log -p -- 'stacks/Pulumi.*.yaml') and wherever else the value was pasted`
     : `Move ${setting} back to the offline machine and delete every online copy`;
   const what =
@@ -67,14 +71,44 @@ export function refuseColdMaterial(setting: string, value: string, findings: Fin
   return true;
 }
 
+/** What else to look for in config besides envelopes and bech32: the pool's cold key by its seed. */
+export interface ColdScanOptions {
+  /** The cold verification key the operational certificate names: a 32-byte value whose public key it is, is refused. */
+  readonly coldVerificationKey?: Uint8Array;
+  /** Whether a setting's value is a mapping or list in JSON (each string in it is then named by its path). */
+  readonly structured?: (setting: string) => boolean;
+}
+
+/** The label of a cold signing key found by its public key: what it is, never the key. */
+const SEED_LABEL = "32 bytes whose Ed25519 public key is the cold verification key of stakepool:operationalCertificate";
+
 /**
  * Checks every config value (any namespace, any setting, known or not) for cold material, so a cold key
- * is refused even when it was put under a made-up setting name.
+ * is refused even when it was put under a made-up setting name, and, given the certificate's cold key,
+ * even as bare hex under any name. Returns the number of settings refused.
  */
-export function refuseColdMaterialInConfig(values: Readonly<Record<string, string>>, findings: Findings): number {
+export function refuseColdMaterialInConfig(values: Readonly<Record<string, string>>, findings: Findings, options: ColdScanOptions = {}): number {
   let count = 0;
   for (const setting of Object.keys(values).sort()) {
-    if (refuseColdMaterial(setting, values[setting]!, findings)) count++;
+    const value = values[setting]!;
+    if (refuseColdMaterial(setting, value, findings)) {
+      count++;
+      continue;
+    }
+    const key = options.coldVerificationKey;
+    if (!key) continue;
+    for (const at of stringsOf(setting, value, options.structured?.(setting) ?? false)) {
+      if (coldSeedsIn(at.text, key).length === 0) continue;
+      const { message, fix } = coldProblem(at.setting, { kind: "cold-signing-key", label: SEED_LABEL });
+      findings.problem(at.setting, message, fix);
+      count++;
+    }
   }
   return count;
+}
+
+/** The cold signing keys (lower-case hex) written anywhere in `values`: what no message may ever echo. */
+export function coldSeedsInConfig(values: Readonly<Record<string, string>>, coldVerificationKey: Uint8Array | undefined): string[] {
+  if (!coldVerificationKey) return [];
+  return [...new Set(Object.values(values).flatMap((v) => coldSeedsIn(v, coldVerificationKey)))];
 }

@@ -4,6 +4,7 @@
  * pool-metadata.json; the registration command takes `hash`.
  */
 import type { Findings } from "../config/problems";
+import { singleQuote } from "../config/shell";
 import { charCount, LIMITS, METADATA_SETTING, type PoolMetadata } from "./fields";
 import { metadataHash } from "./hash";
 import { renderMetadata } from "./render";
@@ -30,7 +31,7 @@ export function buildPoolMetadataFile(raw: unknown, findings: Findings, base: st
       `makes a ${bytes.length}-byte file; pool metadata is at most ${LIMITS.fileMaxBytes} bytes ` +
         `(the description has ${charCount(metadata.description)} characters, the name ${charCount(metadata.name)})`,
       `shorten the description (or the URLs) by at least ${bytes.length - LIMITS.fileMaxBytes} bytes: ` +
-        `pulumi config set --path '${base}.description' "<shorter text>"`,
+        `pulumi config set --path ${singleQuote(`${base}.description`)} '<shorter text>'`,
     );
     return undefined;
   }

@@ -13,10 +13,30 @@ export const METADATA_URL_DEFAULT_MAX_BYTES = 64;
 export const METADATA_URL_LEDGER_MAX_BYTES = 128;
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const URL_CHARACTER = /[A-Za-z0-9\-._~:/?#@%=&+,]/;
+const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+const DNS_HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-/** Parses an absolute http(s) URL with a host and no credentials; undefined otherwise. */
+/**
+ * Why `text` holds a character a published URL must not (see above), naming it and its percent-escape;
+ * undefined when every character is allowed.
+ */
+export function urlCharacterError(text: string): string | undefined {
+  for (const ch of text) {
+    if (URL_CHARACTER.test(ch)) continue;
+    const code = ch.codePointAt(0)!;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    const shown = code > 0x20 && code < 0x7f ? `${ch} (${hex})` : hex;
+    const escape = code < 0x80 ? `; percent-encode it as %${code.toString(16).toUpperCase().padStart(2, "0")}` : "; percent-encode it";
+    return `contains ${shown}, which a pool's URLs do not need and a shell or a web page would read as syntax${escape}`;
+  }
+  if (BAD_PERCENT.test(text)) return 'contains a "%" that does not start a percent-escape (%XX)';
+  return undefined;
+}
+
+/** Parses an absolute http(s) URL with a DNS host, no credentials and only the characters above; undefined otherwise. */
 export function parseWebUrl(text: string): URL | undefined {
-  if (!PRINTABLE_ASCII.test(text)) return undefined;
+  if (!PRINTABLE_ASCII.test(text) || urlCharacterError(text) !== undefined) return undefined;
   let url: URL;
   try {
     url = new URL(text);
@@ -25,6 +45,7 @@ export function parseWebUrl(text: string): URL | undefined {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
   if (url.hostname === "" || url.username !== "" || url.password !== "") return undefined;
+  if (!DNS_HOST.test(url.hostname)) return undefined;
   return url;
 }
 
@@ -61,6 +82,11 @@ export function checkMetadataUrl(
     );
     return false;
   }
+  const character = urlCharacterError(url);
+  if (character) {
+    findings.problem(setting, character, example);
+    return false;
+  }
   const parsed = parseWebUrl(url);
   if (!parsed) {
     findings.problem(setting, `is not an absolute https URL (got ${JSON.stringify(url)})`, example);
@@ -79,7 +105,7 @@ export function checkMetadataUrl(
     findings.problem(
       setting,
       `is ${bytes} bytes long; ${why}`,
-      `host the file at a shorter address (a short domain and path such as https://example.com/p.json), then ${example.replace("https://example.com/pool.json", "<the shorter URL>")}`,
+      `host the file at a shorter address (a short domain and path such as https://example.com/p.json), then ${example.replace("https://example.com/pool.json", "'<the shorter URL>'")}`,
     );
     return false;
   }

@@ -4,14 +4,17 @@
  * wallets. Every problem names the field's setting (`stakepool:metadata.ticker`) and how to fix it.
  */
 import type { Findings } from "../config/problems";
+import { shellQuote, singleQuote } from "../config/shell";
 import { charCount, fieldSetting, FIELD_ORDER, LIMITS, METADATA_SETTING, type MetadataField, type PoolMetadata } from "./fields";
-import { parseWebUrl } from "./url";
+import { isCurvePoint } from "../keys/cold-seed";
+import { parseWebUrl, urlCharacterError } from "./url";
 
 const TICKER = /^[A-Z0-9]{3,5}$/;
 const EXT_VKEY = /^[0-9a-fA-F]{68}$/;
 
-function setCommand(setting: string, example: string): string {
-  return `pulumi config set --path '${setting}' ${example}`;
+/** `pulumi config set --path <setting> <value>`, each a shell word: a field's name may come from config. */
+function setCommand(setting: string, value: string): string {
+  return `pulumi config set --path ${singleQuote(setting)} ${shellQuote(value)}`;
 }
 
 /** A ticker the operator probably meant, for the fix; undefined if none is obvious. */
@@ -41,7 +44,7 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     findings.problem(
       base,
       "must be an object with name, description, ticker and homepage",
-      `${setCommand(fieldSetting("name", base), '"My Pool"')}; likewise description, ticker and homepage`,
+      `${setCommand(fieldSetting("name", base), "My Pool")}; likewise description, ticker and homepage`,
     );
     return undefined;
   }
@@ -54,7 +57,7 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     findings.problem(
       fieldSetting(key, base),
       `is not a pool metadata field${meant ? ` (did you mean ${meant}?)` : ""}; the fields are ${FIELD_ORDER.join(", ")}`,
-      `pulumi config rm --path '${fieldSetting(key, base)}'`,
+      `pulumi config rm --path ${singleQuote(fieldSetting(key, base))}`,
     );
   }
 
@@ -72,25 +75,25 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     return v;
   };
 
-  const name = text("name", true, '"My Pool"');
+  const name = text("name", true, "My Pool");
   if (name !== undefined) {
     const n = charCount(name);
-    if (n === 0 || name.trim() === "") findings.problem(fieldSetting("name", base), "is empty", setCommand(fieldSetting("name", base), '"My Pool"'));
+    if (n === 0 || name.trim() === "") findings.problem(fieldSetting("name", base), "is empty", setCommand(fieldSetting("name", base), "My Pool"));
     else if (n > LIMITS.nameMaxChars) {
       findings.problem(
         fieldSetting("name", base),
         `has ${n} characters; at most ${LIMITS.nameMaxChars} are allowed (cardano-cli and db-sync reject longer)`,
-        setCommand(fieldSetting("name", base), `"<a name of up to ${LIMITS.nameMaxChars} characters>"`),
+        setCommand(fieldSetting("name", base), `<a name of up to ${LIMITS.nameMaxChars} characters>`),
       );
     }
   }
 
-  const description = text("description", true, '"What the pool offers"');
+  const description = text("description", true, "What the pool offers");
   if (description !== undefined && charCount(description) > LIMITS.descriptionMaxChars) {
     findings.problem(
       fieldSetting("description", base),
       `has ${charCount(description)} characters; at most ${LIMITS.descriptionMaxChars} are allowed`,
-      setCommand(fieldSetting("description", base), `"<up to ${LIMITS.descriptionMaxChars} characters>"`),
+      setCommand(fieldSetting("description", base), `<up to ${LIMITS.descriptionMaxChars} characters>`),
     );
   }
 
@@ -107,8 +110,11 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
   const homepage = text("homepage", true, "https://example.com");
   if (homepage !== undefined) {
     const setting = fieldSetting("homepage", base);
-    if (!parseWebUrl(homepage)) {
-      findings.problem(setting, `must be an absolute http(s) URL in ASCII (got ${JSON.stringify(homepage)})`, setCommand(setting, "https://example.com"));
+    const character = urlCharacterError(homepage);
+    if (character) {
+      findings.problem(setting, character, setCommand(setting, "https://example.com"));
+    } else if (!parseWebUrl(homepage)) {
+      findings.problem(setting, `must be an absolute http(s) URL, in ASCII (got ${JSON.stringify(homepage)})`, setCommand(setting, "https://example.com"));
     } else if (charCount(homepage) > LIMITS.homepageRecommendedMaxChars) {
       findings.warn(setting, `has ${charCount(homepage)} characters; CIP-6 asks for at most ${LIMITS.homepageRecommendedMaxChars}, and some explorers cut longer ones`);
     }
@@ -118,8 +124,11 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
     const url = text(field, false, "https://example.com/extended.json");
     if (url === undefined) return undefined;
     const setting = fieldSetting(field, base);
-    if (!parseWebUrl(url)) {
-      findings.problem(setting, `must be an absolute http(s) URL in ASCII (got ${JSON.stringify(url)})`, setCommand(setting, "https://example.com/extended.json"));
+    const character = urlCharacterError(url);
+    if (character) {
+      findings.problem(setting, character, setCommand(setting, "https://example.com/extended.json"));
+    } else if (!parseWebUrl(url)) {
+      findings.problem(setting, `must be an absolute http(s) URL, in ASCII (got ${JSON.stringify(url)})`, setCommand(setting, "https://example.com/extended.json"));
     } else if (charCount(url) > LIMITS.extUrlMaxChars) {
       findings.problem(setting, `has ${charCount(url)} characters; CIP-6 allows at most ${LIMITS.extUrlMaxChars}`, setCommand(setting, "<a shorter URL>"));
     }
@@ -128,12 +137,27 @@ export function validateMetadata(raw: unknown, findings: Findings, base: string 
   const extDataUrl = extUrl("extDataUrl");
   const extSigUrl = extUrl("extSigUrl");
   const extVkey = text("extVkey", false, "<the cborHex of extData.vkey>");
-  if (extVkey !== undefined && !EXT_VKEY.test(extVkey)) {
-    findings.problem(
-      fieldSetting("extVkey", base),
-      `must be ${LIMITS.extVkeyChars} hex digits: the "cborHex" of the extended-metadata verification key (extData.vkey), never of a signing key`,
-      setCommand(fieldSetting("extVkey", base), "<cborHex of extData.vkey>"),
-    );
+  if (extVkey !== undefined) {
+    const setting = fieldSetting("extVkey", base);
+    const fix = setCommand(setting, "<cborHex of extData.vkey>");
+    if (!EXT_VKEY.test(extVkey)) {
+      findings.problem(
+        setting,
+        `must be ${LIMITS.extVkeyChars} hex digits: the "cborHex" of the extended-metadata verification key (extData.vkey), never of a signing key`,
+        fix,
+      );
+    } else if (!extVkey.toLowerCase().startsWith("5820")) {
+      // A verification key's cborHex is a CBOR byte string of 32 bytes: 0x58 0x20 and the key.
+      findings.problem(setting, `must start with 5820 (a CBOR string of 32 bytes, as every Ed25519 verification key's cborHex does); this one is not a verification key`, fix);
+    } else if (!isCurvePoint(Buffer.from(extVkey.slice(4), "hex"))) {
+      // The same shape holds a 32-byte signing key; only bytes off the curve tell it apart (components/keys/cold-seed.ts).
+      findings.problem(
+        setting,
+        "is not a verification key: its 32 bytes are not a point of the Ed25519 curve, as every verification key's are. " +
+          "A signing key has the same shape (5820 and 32 bytes): if you copied extData.skey, it is now exposed; make a new pair",
+        fix,
+      );
+    }
   }
   if ((extSigUrl === undefined) !== (extVkey === undefined)) {
     const missing = extSigUrl === undefined ? "extSigUrl" : "extVkey";

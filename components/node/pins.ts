@@ -72,14 +72,14 @@ export function resolveReleases(settings: Settings, network: NetworkProfile, opt
     unpinned(
       "nodeSha256",
       `cardano-node ${node.version} (${nodeReleaseUrl(node.version)})`,
-      `take the digest from https://github.com/IntersectMBO/cardano-node/releases/download/${node.version}/cardano-node-${node.version}-sha256sums.txt, then: pulumi config set ${fullKey("nodeSha256")} <digest>`,
+      `take the digest from https://github.com/IntersectMBO/cardano-node/releases/download/${node.version}/cardano-node-${node.version}-sha256sums.txt, then: pulumi config set ${fullKey("nodeSha256")} '<digest>'`,
     );
   }
   if (mithril && mithril.sha256 === undefined) {
     unpinned(
       "mithrilSha256",
       `mithril-client ${mithril.version}`,
-      `take the digest of mithril-${mithril.version}-linux-x64.tar.gz from the Mithril release page, then: pulumi config set ${fullKey("mithrilSha256")} <digest> (or pulumi config set ${fullKey("mithrilBootstrap")} false to sync from genesis)`,
+      `take the digest of mithril-${mithril.version}-linux-x64.tar.gz from the Mithril release page, then: pulumi config set ${fullKey("mithrilSha256")} '<digest>' (or pulumi config set ${fullKey("mithrilBootstrap")} false to sync from genesis)`,
     );
   }
   return { releases: { node, mithril }, findings };

@@ -4,6 +4,7 @@
  * certificate reminders and the registration parameters. Pure: `now` is passed in.
  */
 import { fullKey, type Settings } from "../config/settings";
+import { checkPoolCost } from "../config/pool-numbers";
 import { Findings } from "../config/problems";
 import { readHotKeys, type HotKeys } from "../keys/hot-keys";
 import { checkMetadataUrl, METADATA_URL_DEFAULT_MAX_BYTES } from "../metadata/url";
@@ -64,14 +65,21 @@ function isBucketName(name: string): boolean {
 
 function loadMetadata(settings: Settings, model: PoolModel, findings: Findings): MetadataHosting | undefined {
   const declared = Object.keys(settings.metadata).length > 0;
+  // Every problem in one run: a metadata URL's own problems are reported even when the file cannot be built.
+  const given = settings.metadataUrl.trim();
+  const checkGivenUrl = () => given === "" || checkMetadataUrl(given, fullKey("metadataUrl"), findings);
   if (!declared) {
+    checkGivenUrl();
     if (settings.hostMetadata) {
       findings.problem(fullKey("hostMetadata"), "is true but stakepool:metadata is empty: there is nothing to host", `pulumi config set --path '${fullKey("metadata")}.ticker' MYPOOL (and name, description, homepage)`);
     }
     return undefined;
   }
   const file = buildPoolMetadataFile(settings.metadata, findings);
-  if (!file) return undefined;
+  if (!file) {
+    checkGivenUrl();
+    return undefined;
+  }
 
   let bucket: string | undefined;
   let url = settings.metadataUrl.trim();
@@ -88,7 +96,7 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
           fullKey("metadataBucket"),
           `makes the metadata URL ${url} ${Buffer.byteLength(url)} bytes long; hardware wallets refuse more than ${METADATA_URL_DEFAULT_MAX_BYTES}`,
           `choose a shorter bucket name (pulumi config set ${fullKey("metadataBucket")} ${file.metadata.ticker.toLowerCase()}-m), ` +
-            `or put a short custom domain in front of it: pulumi config set ${fullKey("metadataUrl")} https://<short domain>/${METADATA_OBJECT_KEY}`,
+            `or put a short custom domain in front of it: pulumi config set ${fullKey("metadataUrl")} 'https://<short domain>/${METADATA_OBJECT_KEY}'`,
         );
         return undefined;
       }
@@ -100,7 +108,7 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
       findings.problem(
         fullKey("metadataUrl"),
         "is empty: the registration certificate needs the URL where pool-metadata.json is served",
-        `host pool-metadata.json byte for byte and pulumi config set ${fullKey("metadataUrl")} https://<your domain>/pool.json, or let the kit host it: pulumi config set ${fullKey("hostMetadata")} true`,
+        `host pool-metadata.json byte for byte and pulumi config set ${fullKey("metadataUrl")} 'https://<your domain>/pool.json', or let the kit host it: pulumi config set ${fullKey("hostMetadata")} true`,
       );
       return undefined;
     }
@@ -154,6 +162,7 @@ export function loadIdentity({ settings, model, now }: IdentityInputs): { identi
     }
   }
 
+  checkPoolCost(settings.cost.trim(), model.network.name, fullKey("cost"), findings);
   const orPlaceholder = (value: string) => (value.trim() === "" ? undefined : value.trim());
   return {
     identity: {

@@ -3,12 +3,14 @@
  * run, its identity and what each host receives; or a ConfigurationError listing every problem. The
  * program and the plan call this same function, so what the plan shows is what a deployment creates.
  */
-import { ConfigurationError, Findings, type Warning } from "../config/problems";
+import { ConfigurationError, Findings, type Problem, type Warning } from "../config/problems";
 import { readSettings, type RawConfig } from "../config/read";
-import type { Settings } from "../config/settings";
-import { refuseColdMaterialInConfig } from "../keys/cold";
+import { fullKey, SETTINGS, type Settings } from "../config/settings";
+import { coldSeedsInConfig, refuseColdMaterialInConfig } from "../keys/cold";
+import { coldVerificationKeyOf } from "../keys/cold-seed";
 import { resolveReleases, type NodeReleases } from "../node/pins";
 import { loadIdentity, type PoolIdentity } from "./identity";
+import { checkStackName } from "./stack-name";
 import { buildPoolModel, type PoolModel } from "./model";
 import { loadPoolPeers, type PoolPeers } from "./peers";
 
@@ -34,23 +36,37 @@ export interface LoadOptions {
 
 export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): LoadedPool {
   const findings = new Findings();
-  // Before anything else: a cold key anywhere in config is refused, under any setting name.
+  // Before anything else: a cold key anywhere in config is refused, under any setting name, and also as
+  // bare hex when the certificate says which key is the pool's cold key (components/keys/cold-seed.ts).
   const cold = new Findings();
-  refuseColdMaterialInConfig(raw.values, cold);
+  const coldKey = coldVerificationKeyOf(raw.values[fullKey("operationalCertificate")]);
+  const structured = (name: string) => {
+    const spec = (SETTINGS as Record<string, { type: string } | undefined>)[name.slice(name.indexOf(":") + 1)];
+    return name.startsWith(fullKey("")) && (spec?.type === "object" || spec?.type === "array");
+  };
+  refuseColdMaterialInConfig(raw.values, cold, { coldVerificationKey: coldKey, structured });
   const coldSettings = new Set(cold.problems.map((p) => p.setting));
   findings.absorb(cold);
+  // No other message may quote a cold key: one that would is dropped (the cold problem stands for it).
+  const seeds = coldSeedsInConfig(raw.values, coldKey);
+  const quiet = (f: { readonly problems: readonly Problem[]; readonly warnings: readonly Warning[] }) => ({
+    problems: f.problems.filter((p) => !seeds.some((s) => `${p.message} ${p.fix}`.toLowerCase().includes(s))),
+    warnings: f.warnings.filter((w) => !seeds.some((s) => w.message.toLowerCase().includes(s))),
+  });
 
   const read = readSettings(raw, options);
   // A cold key under a made-up name is reported once, as a cold key.
-  findings.absorb({ problems: read.findings.problems.filter((p) => !coldSettings.has(p.setting)), warnings: read.findings.warnings });
+  findings.absorb(quiet({ problems: read.findings.problems.filter((p) => !coldSettings.has(p.setting)), warnings: read.findings.warnings }));
   const settings = read.settings ?? read.bestEffort;
+  checkStackName(stack, settings?.relays ?? 1, findings);
   if (settings && read.region) {
     // With some settings unreadable, this still runs on the rest so that every problem is reported at once.
     const reported = new Set([...read.findings.problems, ...cold.problems].map((p) => p.setting));
-    const fresh = (f: Findings) => ({
-      problems: f.problems.filter((p) => !reported.has(p.setting) && !reported.has(p.setting.replace(/\[\d+\]$/, ""))),
-      warnings: f.warnings,
-    });
+    const fresh = (f: Findings) =>
+      quiet({
+        problems: f.problems.filter((p) => !reported.has(p.setting) && !reported.has(p.setting.replace(/\[\d+\]$/, ""))),
+        warnings: f.warnings,
+      });
     const built = buildPoolModel({ settings, region: read.region, stack });
     findings.absorb(fresh(built.findings));
     if (built.model) {

@@ -89,7 +89,7 @@ export function buildPoolModel({ settings, region, stack }: ModelInput): ModelRe
   const ssh = checkSshPublicKey(settings.sshPublicKey);
   if (!ssh.ok) findings.problem(fullKey("sshPublicKey"), ssh.message, `pulumi config set ${fullKey("sshPublicKey")} "$(cat ~/.ssh/id_ed25519.pub)"`);
 
-  const admin = checkAdminCidrs(settings.adminCidrs, network.name);
+  const admin = checkAdminCidrs(settings.adminCidrs, network.name, { vpcCidr: settings.vpcCidr });
   findings.absorb(admin.findings);
 
   const vpc = checkVpcCidr(settings.vpcCidr);

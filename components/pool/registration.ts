@@ -2,16 +2,18 @@
  * How the pool is declared on chain: the `cardano-cli latest stake-pool registration-certificate`
  * command (cardano-cli Option.hs), with every relay and never the core, the metadata URL and hash, the
  * network flag, and the values only the operator knows as config or as placeholders. It runs on the
- * offline machine that holds the cold key.
+ * offline machine that holds the cold key, pasted into a shell: every value (and every placeholder) is
+ * one shell word (components/config/shell.ts), so that no value can end the command or start another.
  */
+import { shellQuote } from "../config/shell";
 import { NODE_PORT, type NetworkProfile } from "../networks/networks";
 
 export type RelayAddress = { readonly ipv4: string } | { readonly dns: string };
 
 export function relayRegistrationArgs(relay: RelayAddress, port: number = NODE_PORT): string {
   return "ipv4" in relay
-    ? `--pool-relay-ipv4 ${relay.ipv4} --pool-relay-port ${port}`
-    : `--single-host-pool-relay ${relay.dns} --pool-relay-port ${port}`;
+    ? `--pool-relay-ipv4 ${shellQuote(relay.ipv4)} --pool-relay-port ${port}`
+    : `--single-host-pool-relay ${shellQuote(relay.dns)} --pool-relay-port ${port}`;
 }
 
 export interface RegistrationInputs {
@@ -28,19 +30,19 @@ export function networkFlag(network: NetworkProfile): string {
   return network.name === "mainnet" ? "--mainnet" : `--testnet-magic ${network.magic}`;
 }
 
-/** The full command, one option per line, placeholders in angle brackets. */
+/** The full command, one option per line, placeholders in angle brackets (quoted: `'<pledge in lovelace>'`). */
 export function registrationCommand(inputs: RegistrationInputs): string {
   const lines = [
     "cardano-cli latest stake-pool registration-certificate",
     "--cold-verification-key-file cold.vkey",
     "--vrf-verification-key-file vrf.vkey",
-    `--pool-pledge ${inputs.pledge ?? "<pledge in lovelace>"}`,
-    `--pool-cost ${inputs.cost ?? "<fixed cost per epoch in lovelace>"}`,
-    `--pool-margin ${inputs.margin ?? "<margin, e.g. 0.01>"}`,
+    `--pool-pledge ${shellQuote(inputs.pledge ?? "<pledge in lovelace>")}`,
+    `--pool-cost ${shellQuote(inputs.cost ?? "<fixed cost per epoch in lovelace>")}`,
+    `--pool-margin ${shellQuote(inputs.margin ?? "<margin, e.g. 0.01>")}`,
     "--pool-reward-account-verification-key-file stake.vkey",
     "--pool-owner-stake-verification-key-file stake.vkey",
     ...inputs.relays.map((relay) => relayRegistrationArgs(relay)),
-    ...(inputs.metadata ? [`--metadata-url ${inputs.metadata.url}`, `--metadata-hash ${inputs.metadata.hash}`] : []),
+    ...(inputs.metadata ? [`--metadata-url ${shellQuote(inputs.metadata.url)}`, `--metadata-hash ${shellQuote(inputs.metadata.hash)}`] : []),
     networkFlag(inputs.network),
     "--out-file pool-registration.cert",
   ];

@@ -51,10 +51,56 @@ describe("reading stack settings", () => {
     expect(problemsOf(rawConfig("preview", { "aws:region": "Ohio" }))[0]?.setting).toBe("aws:region");
   });
 
+  it("says a whole-number setting's range however far off the value is, and never a number-type limit", () => {
+    for (const value of ["1e20", "100000000000000000000", "-99999999999999999999", "Infinity", "2.5"]) {
+      const [problem] = problemsOf(rawConfig("preview", { relays: value }));
+      expect(problem?.message, value).toMatch(/^must be a whole number from 1 to 20 \(got /);
+    }
+    expect(problemsOf(rawConfig("preview", { dataVolumeGiB: "99999999999999999999" }))[0]?.message).toContain("from 0 to 16384");
+    expect(problemsOf(rawConfig("preview", { relays: "21" }))[0]?.message).toBe("the kit deploys at most 20 relays per pool");
+  });
+
+  it("names the network meant when it is spelt in another case or with spaces", () => {
+    for (const [value, meant] of [["Mainnet", "mainnet"], ["PREVIEW", "preview"], [" preprod ", "preprod"]] as const) {
+      const [problem] = problemsOf(rawConfig("preview", { network: value }));
+      expect(problem?.message).toContain(`lower case and exact: did you mean ${meant}?`);
+      expect(problem?.fix).toBe(`pulumi config set stakepool:network ${meant}`);
+    }
+  });
+
+  it("refuses control, bidirectional and invisible characters in any setting, naming where, and prints them escaped", () => {
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ peerSeed: "a\u202eb" }, "stakepool:peerSeed", "U+202E RIGHT-TO-LEFT OVERRIDE (character 2)"],
+      [{ extraPeers: ["relay.example.com:3001", "x\u200b.example.com:3001"] }, "stakepool:extraPeers[1]", "U+200B ZERO WIDTH SPACE"],
+      [{ metadata: JSON.stringify({ name: "A\u001b[31mB" }) }, "stakepool:metadata.name", "U+001B ESCAPE"],
+      [{ metadata: JSON.stringify({ "na\u2066me": "x" }) }, "stakepool:metadata.na\u2066me", "its name contains U+2066"],
+      [{ sshPublicKey: "ssh-ed25519 AAAA x\ny" }, "stakepool:sshPublicKey", "U+000A LINE FEED"],
+    ];
+    for (const [values, setting, says] of cases) {
+      const problems = problemsOf(rawConfig("preview", values as Record<string, string>));
+      expect(problems.map((p) => p.setting), setting).toEqual([setting]);
+      expect(problems[0]!.message).toContain(says);
+    }
+    // Key envelopes are JSON over several lines: their line breaks are theirs.
+    expect(problemsOf(rawConfig("preview", { operationalCertificate: '{\n\t"type": "x"\r\n}' }))).toEqual([]);
+  });
+
+  it("refuses every unsafe character, and only those (property)", () => {
+    const unsafe = fc.constantFrom("\u0000", "\u0007", "\u001b", "\u007f", "\u0085", "\u009b", "\u00ad", "\u061c", "\u200b", "\u200e", "\u2028", "\u202a", "\u202e", "\u2060", "\u2066", "\u2069", "\ufeff", "\u{e0041}", "\ud800");
+    const safe = fc.string({ unit: "grapheme" }).filter((t) => ![...t].some((c) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115f\u1160\u3164\uffa0\ufffe\uffff]/u.test(c)));
+    fc.assert(
+      fc.property(safe, safe, fc.option(unsafe, { nil: undefined }), (a, b, bad) => {
+        const seed = `${a}${bad ?? ""}${b}`;
+        const problems = problemsOf(rawConfig("preview", { peerSeed: seed }));
+        expect(problems.length).toBe(bad === undefined ? 0 : 1);
+      }),
+    );
+  });
+
   it("reports values of the wrong type instead of guessing", () => {
     const problems = problemsOf(rawConfig("preview", { relays: "two", allowBelowRecommended: "yes", adminCidrs: "203.0.113.7/32" }));
     expect(problems.map((p) => [p.setting, p.message])).toEqual([
-      ["stakepool:relays", 'must be a whole number (got "two")'],
+      ["stakepool:relays", 'must be a whole number from 1 to 20 (got "two")'],
       ["stakepool:adminCidrs", 'must be a list (got "203.0.113.7/32")'],
       ["stakepool:allowBelowRecommended", 'must be true or false (got "yes")'],
     ]);

@@ -34,10 +34,13 @@ export const VRF_SKEY = fixtureText("keys/vrf.skey");
 export const COLD_SKEY = fixtureText("keys/cold.skey");
 export const COLD_COUNTER = fixtureText("keys/cold.counter");
 
-/** An opcert envelope for KES_SKEY with the given counter and start KES period. */
-export function opcertFor(startKesPeriod: number, counter = 0): string {
+/**
+ * An opcert envelope for KES_SKEY with the given counter and start KES period, naming `coldVkey` as the
+ * pool's cold key (default: cold.vkey's; note that cold.skey is NOT cold.vkey's signing key: see
+ * test/helpers/cold.ts for a certificate whose cold key is cold.skey's).
+ */
+export function opcertFor(startKesPeriod: number, counter = 0, coldVkey: Uint8Array = cborBytesOf(fixtureText("keys/cold.vkey"))): string {
   const kesVkey = kesVerificationKeyOf(cborBytesOf(KES_SKEY));
-  const coldVkey = cborBytesOf(fixtureText("keys/cold.vkey"));
   const cbor = array(array(bytes(kesVkey), uint(counter), uint(startKesPeriod), bytes(new Uint8Array(64))), bytes(coldVkey));
   return JSON.stringify({ type: "NodeOperationalCertificate", description: "", cborHex: cbor.toString("hex") }, null, 4);
 }

@@ -4,7 +4,9 @@
  * usage: tsx test/helpers/plan-runner.ts <stack> <raw config as JSON>
  */
 import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { buildPlanFromConfig } from "../../cli/plan/build-plan";
+import { ConfigurationError } from "../../components/config/problems";
 
 const [stack, configJson] = process.argv.slice(2);
 const parsed = JSON.parse(configJson!) as { values: Record<string, string>; secretKeys: string[] };
@@ -14,6 +16,11 @@ buildPlanFromConfig(path.resolve(__dirname, "../.."), stack!, "stakepool", {
 })
   .then((plan) => process.stdout.write(JSON.stringify(Object.fromEntries(plan.files))))
   .catch((error: unknown) => {
-    process.stderr.write(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    // As cli/plan.ts: an operator's mistake is its message (exit 1); anything else is a bug, with its trace (exit 3).
+    if (error instanceof ConfigurationError || pulumi.RunError.isInstance(error)) {
+      process.stderr.write(error.message);
+      process.exit(1);
+    }
+    process.stderr.write(`The plan failed unexpectedly (a bug in the kit):\n${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(3);
   });

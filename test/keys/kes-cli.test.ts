@@ -126,4 +126,12 @@ describe("npm run kes", () => {
     const { stderr } = await kes(["--network", "preview", "--at", AT, "--opcert", fixturePath("keys/cold.skey")]);
     expect(stderr).not.toContain("86f64a96dd4b476cbd6e8adf36d0aa9e");
   });
+
+  it("refuses a device as the certificate at once, and prints a hostile file name escaped", async () => {
+    const zero = await kes(["--network", "preview", "--opcert", "/dev/zero"]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toBe("kes: /dev/zero: is not a regular file\n");
+    const named = await kes(["--network", "preview", "--opcert", "/nonexistent/\u001b]0;x\u0007"]);
+    expect(named.stderr).toBe("kes: /nonexistent/\\u{1B}]0;x\\u{7}: no such file\n");
+  });
 });

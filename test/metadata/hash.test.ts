@@ -61,6 +61,14 @@ describe("npm run metadata-hash", () => {
     expect(result.stderr).toBe("metadata-hash: /nonexistent/pool.json: no such file\n");
   });
 
+  it("refuses a device or FIFO at once instead of reading it forever, and prints a hostile name escaped", async () => {
+    const zero = await cli(TSX, [path.join(ROOT, "cli/metadata-hash.ts"), "/dev/zero"]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toBe("metadata-hash: /dev/zero: is not a regular file (a device, FIFO or socket)\n");
+    const named = await cli(TSX, [path.join(ROOT, "cli/metadata-hash.ts"), "/nonexistent/\u001b[2J\u202e.json"]);
+    expect(named.stderr).toBe("metadata-hash: /nonexistent/\\u{1B}[2J\\u{202E}.json: no such file\n");
+  });
+
   it("asks for the file when none is given, with exit 2", async () => {
     const result = await cli(TSX, [path.join(ROOT, "cli/metadata-hash.ts")]);
     expect(result.code).toBe(2);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Findings } from "../../components/config/problems";
 import { checkRelayDnsName, relayDnsNameError } from "../../components/metadata/relay-dns";
-import { checkMetadataUrl } from "../../components/metadata/url";
+import { checkMetadataUrl, parseWebUrl, urlCharacterError } from "../../components/metadata/url";
 
 const SETTING = "stakepool:metadataUrl";
 
@@ -56,6 +56,44 @@ describe("checkMetadataUrl", () => {
     expect(findings.problems).toHaveLength(1);
     expect(findings.problems[0]!.setting).toBe(SETTING);
     expect(findings.problems[0]!.message).toContain(message);
+  });
+});
+
+describe("the characters of a published URL", () => {
+  const allowed = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@%=&+,");
+
+  it("refuses every other character, naming it and its percent-escape", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 3 }), fc.string({ unit: "grapheme-ascii", maxLength: 3 }), (a, b) => {
+        const url = `https://example.com/${a}${b}`.replace(/%/g, "%25");
+        const bad = [...`${a}${b}`].find((c) => !allowed.has(c));
+        const error = urlCharacterError(url);
+        expect(error === undefined).toBe(bad === undefined);
+        if (bad !== undefined && bad.codePointAt(0)! < 0x80) expect(error).toContain(`%${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(2, "0")}`);
+      }),
+    );
+  });
+
+  it.each([
+    ["https://e.io/$(touch${IFS}pwned)", '$ (U+0024)'],
+    ["https://e.io/a;b", '; (U+003B)'],
+    ["https://e.io/`id`", '` (U+0060)'],
+    ["https://e.io/a'b", "' (U+0027)"],
+    ['https://e.io/"><script>', '(U+0022)'],
+    ["https://e.io/{a,b}", '{ (U+007B)'],
+    ["https://e.io/a%zz", "percent-escape"],
+    ["javascript:alert(1)", '( (U+0028)'],
+  ])("refuses %j as a metadata URL, saying why", (url, says) => {
+    const findings = urlProblems(url);
+    expect(findings.problems.map((p) => p.setting)).toEqual([SETTING]);
+    expect(findings.problems[0]!.message).toContain(says);
+  });
+
+  it("accepts query strings, fragments, escapes, punycode and IPv4 hosts", () => {
+    for (const url of ["https://e.io/p.json?a=1&b=2", "https://e.io/p#x", "https://e.io/a%24.json", "https://xn--bcher-kva.example/p", "https://203.0.113.7/p.json"]) {
+      expect(urlProblems(url).problems, url).toEqual([]);
+    }
+    expect(parseWebUrl("https://[2001:db8::1]/p")).toBeUndefined();
   });
 });
 

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { Findings } from "../../components/config/problems";
 import { buildPoolMetadataFile } from "../../components/metadata/pool-metadata-file";
 import { validateMetadata } from "../../components/metadata/validate";
+import { cborHexOf } from "../fixtures/paths";
+import { NOT_A_POINT_HEX } from "../hostile/cases";
 
 const VALID = { name: "Example Pool", description: "A test pool", ticker: "EXMPL", homepage: "https://example.com" };
 
@@ -131,12 +133,23 @@ describe("homepage and the CIP-6 extension", () => {
     const ext = {
       extDataUrl: `https://example.com/${"x".repeat(108)}`,
       extSigUrl: "https://example.com/ext.sig",
-      extVkey: `5820${"ab".repeat(32)}`,
+      // A real verification key: cold.vkey's cborHex (test/fixtures/keys).
+      extVkey: cborHexOf("keys/cold.vkey"),
     };
     expect(ext.extDataUrl.length).toBe(128);
     const { metadata, findings } = check({ ...VALID, ...ext });
     expect(findings.problems).toEqual([]);
     expect(metadata).toEqual({ ...VALID, ...ext });
+  });
+
+  it("refuses an extVkey that cannot be a verification key: another CBOR length, or bytes off the curve", () => {
+    const ext = { extDataUrl: "https://example.com/d", extSigUrl: "https://example.com/s" };
+    const refused = (extVkey: string) => check({ ...VALID, ...ext, extVkey }).findings.problems.map((p) => p.message);
+    expect(refused(`5840${"ab".repeat(32)}`)).toEqual([expect.stringContaining("must start with 5820")]);
+    expect(refused(`5820${NOT_A_POINT_HEX}`)).toEqual([expect.stringContaining("not a point of the Ed25519 curve")]);
+    // A signing key that happens to be a curve point has the very shape of a verification key: without the
+    // operational certificate nothing tells them apart (cold.skey is one; loadPool catches it with the certificate).
+    expect(refused(cborHexOf("keys/cold.skey"))).toEqual([]);
   });
 
   it("warns about a homepage over CIP-6's 64 characters, which cardano-api accepts", () => {

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { chownSync, closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -40,20 +40,33 @@ function writeAt(device: string, offset: number, data: Buffer): void {
   const fd = openSync(device, "r+");
   try {
     writeSync(fd, data, 0, data.length, offset);
+    // On the device before the test goes on: a plain `sync` does not wait for a loop device's writes to
+    // reach its backing file, which the hashes read.
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Every byte of the device, hashed: a refused volume must not change at all. Read as stored, not as cached:
- * ext4's background inode-table zeroing (lazyinit) writes past the block device's page cache, which a loop
- * device then holds stale until it is flushed (seen as a false change in one run of three under load).
+ * Every byte of the volume, hashed: a refused volume must not change at all. Read from the loop device's
+ * backing file after a sync, not through /dev/loopN: ext4 writes file data past the block device's page
+ * cache, so pages cached there before (the script's sampling of the new volume) stay stale after the
+ * filesystem is unmounted, and neither `blockdev --flushbufs` nor a re-read reliably drops them under load
+ * (a false change in about one run of three). The backing file is what the device stores; writes to the
+ * device are fsynced (writeAt), so it holds them.
  */
-const deviceHash = (device: string) => {
-  sh("sync", []);
-  sh("blockdev", ["--flushbufs", device]);
-  return sh("sha256sum", [device]).split(" ")[0];
+const deviceHash = (device: LoopDevice) => {
+  // Settled: the same twice in a row (the test's own writes still landing must not look like the script's).
+  let previous: string | undefined;
+  for (let i = 0; i < 20; i++) {
+    sh("sync", []);
+    const hash = sh("sha256sum", [device.file]).split(" ")[0]!;
+    if (hash === previous) return hash;
+    previous = hash;
+    sh("sleep", ["0.2"]);
+  }
+  throw new Error(`${device.file} kept changing for 20 reads`);
 };
 const zeroFirstMiB = (device: string) => writeAt(device, 0, Buffer.alloc(MiB));
 
@@ -274,7 +287,7 @@ describeWith(
           const device = volume(c.name.replace(/\W+/g, "-"), FS_MIB);
           await c.prepare(device);
           expect(probe(device.device)).toEqual({}); // the old rule's blkid saw nothing here
-          const before = deviceHash(device.device);
+          const before = deviceHash(device);
 
           const server = freshServer();
           attach(device, server);
@@ -284,7 +297,7 @@ describeWith(
           expect(result.stderr).toMatch(
             /Refusing to format it\. To start afresh, losing everything on it: blkdiscard -z \/dev\/loop\d+, then run \S+data-volume\.sh again/,
           );
-          expect(deviceHash(device.device)).toBe(before);
+          expect(deviceHash(device)).toBe(before);
           expect(mountsOf(device.device)).toEqual([]);
           expect(fstabLines(server)).toEqual([ROOT_FSTAB_LINE]);
         });

@@ -169,6 +169,14 @@ describe("the plan's reader of a stack file", () => {
     }
   });
 
+  it("says what an integer setting reads as, and its range, when the CLI refuses its type", () => {
+    const set = (line: string) => refusal(`${PREVIEW.replace(/^ {2}stakepool:relays: .*\n/m, "")}${line}`);
+    expect(set("  stakepool:relays: 1e20\n")).toContain(
+      `must be of type 'integer' (the value reads as "100000000000000000000"; stakepool:relays takes a whole number from 1 to 20)`,
+    );
+    expect(set("  stakepool:relays: 2.5\n")).toContain(`(the value reads as "2.5"; stakepool:relays takes a whole number from 1 to 20)`);
+  });
+
   it("refuses an alias bomb quickly, and any file too large to be a stack file", () => {
     const names = "abcdefghi";
     let bomb = `${PREVIEW}  stakepool:peerSeed: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;

@@ -37,6 +37,14 @@ describe("npm run plan", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("prints what the operator typed escaped, never a terminal escape or a bidi control", async () => {
+    const unknown = await planCli(["--stack", "preview", "--x\u001b[2J"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--x\\u{1B}[2J'");
+    const config = await planCli(["--stack", "preview", "--config", "a\u202e"]);
+    expect(config.stderr).toContain('--config takes key=value (got "a\\u{202E}")');
+  });
+
   it("asks for --stack", async () => {
     const { code, stderr } = await planCli([]);
     expect(code).toBe(2);
