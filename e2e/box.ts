@@ -92,9 +92,14 @@ export class Box {
       box.guests.set(host.name, new Guest(spec, image, box.wire, dir));
     });
     for (const host of model.hosts) box.hostKeys.set(host.name, await keyPair(path.join(dir, `${host.name}_host_key`), ""));
-    await box.wire.start([...box.guests.values()].map((g) => g.spec.tap));
-    box.writeServicesState(releasesDir);
-    await box.startServices();
+    try {
+      await box.wire.start([...box.guests.values()].map((g) => g.spec.tap));
+      box.writeServicesState(releasesDir);
+      await box.startServices();
+    } catch (error) {
+      await box.teardown();
+      throw error;
+    }
     const jump = model.relays[0]!;
     box.ssh.configure(
       model.hosts.map((host) => ({

@@ -58,7 +58,6 @@ async function main(): Promise<number> {
     return process.env.CI === "true" ? 1 : 0;
   }
   const report = new Report(out);
-  const started = Date.now();
   const image = await ensureImage((line) => report.log(line));
   report.figure(image.cached ? `guest image: cached (${image.dir})` : `guest image: built cold in ${image.builtSeconds} s (${image.dir})`);
 
@@ -109,7 +108,6 @@ async function main(): Promise<number> {
     }
   }
   report.summary();
-  report.log(`(${Math.round((Date.now() - started) / 1000)} s)`);
   // The guests' disks are large; the logs are kept when something failed (or on request).
   if (report.failed === 0 && process.env.STAKEPOOL_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
   else {

@@ -14,7 +14,7 @@
  * (remote/connection.go), up to the kit's dialErrorLimit, each dial bounded by its perDialTimeout
  * (components/delivery/deliver.ts); a command that started and failed is never run again.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { connectionArgs } from "../components/delivery/deliver";
 import { ADMIN_USER } from "../components/node/paths";
@@ -29,7 +29,7 @@ const DIAL = (() => {
 export interface RunOptions {
   readonly stdin?: string;
   readonly timeoutMs?: number;
-  /** Dial again when the connection cannot be made (deliveries); told of each retry. */
+  /** A delivery: dial again as pulumi-command does when the connection cannot be made; told of each retry. */
   readonly redial?: (attempt: number, why: string) => void;
 }
 
@@ -85,25 +85,30 @@ export class Ssh {
   }
 
   /**
-   * Runs `command` on a host as a fresh connection with `stdin` attached. With `redial` (a delivery, a
-   * pulumi-command `create`), a dial that fails is tried again, and `redial` hears of it.
+   * Runs `command` on a host as a fresh connection with `stdin` attached. A dial that fails (no
+   * authenticated connection: the command never started) is tried again: for a delivery (`redial`,
+   * a pulumi-command `create`) up to the kit's dialErrorLimit, each dial bounded by its perDialTimeout;
+   * for the operator's own checks a few times, with more patience (a guest under TCG can take longer
+   * than 10 s to answer).
    */
   async run(name: string, command: string, options: RunOptions = {}): Promise<CommandResult> {
     const log = path.join(this.dir, `ssh-${process.hrtime.bigint()}.log`);
-    const attempts = options.redial ? DIAL.limit : 1;
+    const attempts = options.redial ? DIAL.limit : 5;
+    // -E with LogLevel VERBOSE: ssh's own messages go to the log (not the command's stderr), including
+    // "Authenticated to", which tells a failed dial from a command that ran. (Not -v: ProxyJump would
+    // pass it on to the jump's ssh, whose messages would then reach stderr.)
+    const patience = options.redial ? [] : ["-o", "ConnectTimeout=30"];
     try {
       for (let attempt = 1; ; attempt++) {
         rmSync(log, { force: true });
-        // -E: ssh's own messages go to the log, the command's stderr stays the command's.
-        const argv = ["ssh", "-F", this.config, "-v", "-E", log, "-T", this.address(name), command];
+        const argv = ["ssh", "-F", this.config, "-o", "LogLevel=VERBOSE", ...patience, "-E", log, "-T", this.address(name), command];
         const result = await this.wire.exec("admin", argv, { input: options.stdin ?? "", timeoutMs: options.timeoutMs ?? 600_000 });
-        const trace = readFileSync(log, "utf8").split("\n");
-        const dialled = trace.some((l) => l.startsWith("debug1: Sending command"));
-        const said = trace.filter((l) => l && !l.startsWith("debug"));
+        const trace = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+        const dialled = trace.some((l) => l.startsWith("Authenticated to"));
         if (result.code !== 255 || dialled || attempt >= attempts) {
-          return result.code === 255 && !dialled ? { ...result, stderr: `${result.stderr}${said.join("\n")}` } : result;
+          return result.code === 255 && !dialled ? { ...result, stderr: `${result.stderr}${trace.slice(-3).join("\n")}` } : result;
         }
-        options.redial?.(attempt, said.slice(-1)[0] ?? "no reason given");
+        options.redial?.(attempt, trace.slice(-1)[0] ?? "no reason given");
         await new Promise((r) => setTimeout(r, 2000));
       }
     } finally {
