@@ -1,0 +1,56 @@
+/**
+ * The pool the box deploys: a preview pool of a core and two relays, loaded by the kit's own loadPool
+ * from stack config, as `pulumi up` loads it. The hot keys are given as secrets (a matched set: the
+ * test fixtures' KES and VRF keys, an operational certificate for that KES key), the releases are the
+ * stand-ins with their SHA-256 pinned, and the admin network and SSH key are the box's own.
+ */
+import path from "node:path";
+import type { RawConfig } from "../components/config/read";
+import { kesPeriodAt } from "../components/keys/kes";
+import { NETWORKS } from "../components/networks/networks";
+import { loadPool, type LoadedPool } from "../components/pool/load";
+import { KES_SKEY, opcertFor, VRF_SKEY } from "../test/helpers/hot-keys";
+import { ADMIN } from "./network";
+
+export const STACK = "e2e";
+export const NETWORK = "preview";
+const ROOT = path.resolve(__dirname, "..");
+
+export interface PoolInputs {
+  readonly adminKey: string;
+  readonly node: { readonly version: string; readonly sha256: string };
+  readonly mithril: { readonly version: string; readonly sha256: string };
+  readonly peerSeed: string;
+  /** The operational certificate: its start KES period and issue counter. */
+  readonly opcert: { readonly startKesPeriod: number; readonly counter: number };
+}
+
+/** The current KES period of the pool's network. */
+export function currentKesPeriod(now: Date): number {
+  return kesPeriodAt(NETWORKS[NETWORK].timing, now);
+}
+
+export function poolConfig(inputs: PoolInputs): RawConfig {
+  const values: Record<string, string> = {
+    "aws:region": "us-east-2",
+    "stakepool:network": NETWORK,
+    "stakepool:relays": "2",
+    "stakepool:adminCidrs": JSON.stringify([`${ADMIN.ipv4}/32`]),
+    "stakepool:sshPublicKey": inputs.adminKey,
+    "stakepool:nodeVersion": inputs.node.version,
+    "stakepool:nodeSha256": inputs.node.sha256,
+    "stakepool:mithrilVersion": inputs.mithril.version,
+    "stakepool:mithrilSha256": inputs.mithril.sha256,
+    "stakepool:peerSeed": inputs.peerSeed,
+    "stakepool:kesSigningKey": KES_SKEY,
+    "stakepool:vrfSigningKey": VRF_SKEY,
+    "stakepool:operationalCertificate": opcertFor(inputs.opcert.startKesPeriod, inputs.opcert.counter),
+  };
+  const secretKeys = new Set(["stakepool:kesSigningKey", "stakepool:vrfSigningKey", "stakepool:operationalCertificate"]);
+  return { values, secretKeys };
+}
+
+/** The pool as `pulumi up` would load it at `now`. */
+export function loadBoxPool(inputs: PoolInputs, now: Date): LoadedPool {
+  return loadPool(poolConfig(inputs), STACK, { deploying: true, baseDir: ROOT, now });
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run e2e`: a pool in a box. Boots the kit's core and two relays as QEMU guests from the kit's own
+ * user data, runs the kit's deliveries against them over real SSH as `pulumi up` would, and checks what
+ * an operator relies on. Prints `PASS|FAIL|SKIP <check>` lines and `N passed, N failed`; exits non-zero
+ * on any failure. Needs root (namespaces, taps) and QEMU; elsewhere it says why it cannot run.
+ *
+ * STAKEPOOL_E2E_KEEP=1 keeps the run's folder (disks, consoles, journals) even when every check passed.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { Box } from "./box";
+import { ensureImage } from "./image";
+import { currentKesPeriod, NETWORK } from "./pool";
+import { Report } from "./report";
+import { mithrilRelease, nodeRelease } from "./standin/release";
+import { runScenarios } from "./scenarios";
+
+const TOOLS = ["qemu-system-x86_64", "debootstrap", "ip", "ssh", "ssh-keygen", "debugfs", "mkfs.ext4", "flock", "tar", "chroot"] as const;
+
+export const NODE_V1 = "11.1.3-standin.1";
+export const NODE_V2 = "11.1.4-standin.2";
+export const MITHRIL_V = "2630.0-standin";
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function hasTool(tool: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What this machine lacks, in words (test/helpers/requirements.ts says the same for the unit suite). */
+function requirementGaps(): string[] {
+  const gaps = TOOLS.filter((tool) => !hasTool(tool)).map((tool) => `the tool ${tool}`);
+  if (process.getuid?.() !== 0) gaps.push("root");
+  try {
+    readFileSync("/dev/net/tun");
+  } catch (error) {
+    // EBADFD/EINVAL: the device exists and opens (reading it without a tap is an error); ENOENT/EACCES: it does not.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EACCES" || code === "EPERM") gaps.push("/dev/net/tun (taps for the guests)");
+  }
+  return gaps;
+}
+
+async function main(): Promise<number> {
+  const gaps = requirementGaps();
+  if (gaps.length > 0) {
+    out(`e2e cannot run here: it needs ${gaps.join(", ")}. It boots QEMU guests (TCG, no KVM needed) on taps in network`);
+    out("namespaces, as root; .ci/run installs the tools. Nothing was started.");
+    return process.env.CI === "true" ? 1 : 0;
+  }
+  const report = new Report(out);
+  const image = await ensureImage((line) => report.log(line));
+  report.figure(image.cached ? `guest image: cached (${image.dir})` : `guest image: built cold in ${image.builtSeconds} s (${image.dir})`);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "stakepool-e2e-"));
+  report.log(`run folder: ${dir}`);
+  const releasesDir = path.join(dir, "releases");
+  const releases = {
+    node1: nodeRelease(NODE_V1, NETWORK, releasesDir),
+    node2: nodeRelease(NODE_V2, NETWORK, releasesDir),
+    mithril: mithrilRelease(MITHRIL_V, NETWORK, releasesDir),
+  };
+  for (const r of Object.values(releases)) report.log(`stand-in release ${path.basename(r.file)}: sha256 ${r.sha256} (pinned in the stack)`);
+
+  const now = new Date();
+  const period = currentKesPeriod(now);
+  let box: Box | undefined;
+  // Interrupted (Ctrl-C, CI timeout): stop the guests and remove the namespaces before leaving.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      out(`${signal}: stopping the guests and removing the wire`);
+      void (box?.teardown() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  try {
+    box = await Box.create(
+      dir,
+      image,
+      now,
+      {
+        node: { version: releases.node1.version, sha256: releases.node1.sha256 },
+        mithril: { version: releases.mithril.version, sha256: releases.mithril.sha256 },
+        peerSeed: "e2e-box-1",
+        opcert: { startKesPeriod: period - 1, counter: 0 },
+      },
+      releasesDir,
+      (line) => report.log(line),
+    );
+    await runScenarios(box, report, { node2: releases.node2, period });
+  } catch (error) {
+    report.record("FAIL", "the box ran to the end", [(error as Error).stack ?? String(error)]);
+  } finally {
+    if (box) {
+      if (report.failed > 0) {
+        const saved = await box.diagnostics().catch(() => []);
+        for (const file of saved) report.log(`journal saved: ${file}`);
+      }
+      await box.teardown();
+    }
+  }
+  report.summary();
+  // The guests' disks are large; the logs are kept when something failed (or on request).
+  if (report.failed === 0 && process.env.STAKEPOOL_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
+  else {
+    for (const guest of box?.guestList ?? []) guest.removeDisks();
+    report.log(`kept ${dir} (consoles, journals, services.log; the disks are removed)`);
+  }
+  return report.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    out(`FAIL the box could not start: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);

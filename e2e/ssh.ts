@@ -1,0 +1,135 @@
+/**
+ * The operator's SSH, from the admin namespace, with OpenSSH, reaching the pool the way the kit's
+ * deliveries do (components/delivery/deliver.ts): as the admin user, relays directly, the core through
+ * the first relay (ProxyJump: a direct-tcpip channel through the relay, as pulumi-command's `proxy`
+ * dials the target through the proxy's client), and each hop's host key pinned (StrictHostKeyChecking
+ * with a known_hosts file holding exactly the key the kit generated for that server; pulumi-command:
+ * `ssh.FixedHostKey`).
+ *
+ * A step runs the way pulumi-command runs `create` (provider/pkg/provider/remote/commandOutputs.go
+ * `run`): one new connection, one session, the command string as the exec request (sshd hands it to
+ * the user's shell with -c), stdin attached, no terminal; stdout and stderr collected; a non-zero exit
+ * fails the step. OpenSSH sends a single command argument unchanged, and -T requests no terminal.
+ * A connection that cannot be made is dialled again, as pulumi-command's `dialWithRetry` does
+ * (remote/connection.go), up to the kit's dialErrorLimit, each dial bounded by its perDialTimeout
+ * (components/delivery/deliver.ts); a command that started and failed is never run again.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { connectionArgs } from "../components/delivery/deliver";
+import { ADMIN_USER } from "../components/node/paths";
+import type { CommandResult, Wire } from "./network";
+
+/** The kit's dial settings for a delivery (the same for both hops). */
+const DIAL = (() => {
+  const args = connectionArgs({ host: "", hostKey: "" });
+  return { limit: Number(args.dialErrorLimit), timeoutSeconds: Number(args.perDialTimeout) };
+})();
+
+export interface RunOptions {
+  readonly stdin?: string;
+  readonly timeoutMs?: number;
+  /** A delivery: dial again as pulumi-command does when the connection cannot be made; told of each retry. */
+  readonly redial?: (attempt: number, why: string) => void;
+}
+
+export interface SshHost {
+  readonly name: string;
+  readonly address: string;
+  /** `ssh-ed25519 AAAA…` */
+  readonly hostKey: string;
+  /** The host to jump through (the core: the first relay), by address. */
+  readonly via?: string;
+}
+
+export class Ssh {
+  private readonly config: string;
+  private readonly hosts = new Map<string, SshHost>();
+
+  constructor(private readonly wire: Wire, private readonly dir: string, private readonly identity: string) {
+    this.config = path.join(dir, "ssh_config");
+  }
+
+  /** Writes the client configuration and the pinned host keys. */
+  configure(hosts: readonly SshHost[]): void {
+    for (const host of hosts) this.hosts.set(host.name, host);
+    const knownHosts = path.join(this.dir, "known_hosts");
+    writeFileSync(knownHosts, hosts.map((h) => `${h.address} ${h.hostKey}\n`).join(""));
+    const lines = [
+      "# The operator's SSH client for the e2e pool (written by e2e/ssh.ts).",
+      ...hosts.filter((h) => h.via !== undefined).flatMap((h) => [`Host ${h.address}`, `  ProxyJump ${ADMIN_USER}@${h.via!}`]),
+      "Host *",
+      `  User ${ADMIN_USER}`,
+      `  IdentityFile ${this.identity}`,
+      "  IdentitiesOnly yes",
+      "  IdentityAgent none",
+      "  StrictHostKeyChecking yes",
+      `  UserKnownHostsFile ${knownHosts}`,
+      "  GlobalKnownHostsFile /dev/null",
+      "  HostKeyAlgorithms ssh-ed25519",
+      "  BatchMode yes",
+      // pulumi-command's perDialTimeout; OpenSSH also bounds the banner exchange with it (a stalled jump).
+      `  ConnectTimeout ${DIAL.timeoutSeconds}`,
+      "  ServerAliveInterval 10",
+      "  ServerAliveCountMax 6",
+      "  LogLevel ERROR",
+      "",
+    ];
+    writeFileSync(this.config, lines.join("\n"));
+  }
+
+  private address(name: string): string {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`no SSH host ${name}`);
+    return host.address;
+  }
+
+  /**
+   * Runs `command` on a host as a fresh connection with `stdin` attached. A dial that fails (no
+   * authenticated connection: the command never started) is tried again: for a delivery (`redial`,
+   * a pulumi-command `create`) up to the kit's dialErrorLimit, each dial bounded by its perDialTimeout;
+   * for the operator's own checks a few times, with more patience (a guest under TCG can take longer
+   * than 10 s to answer).
+   */
+  async run(name: string, command: string, options: RunOptions = {}): Promise<CommandResult> {
+    const log = path.join(this.dir, `ssh-${process.hrtime.bigint()}.log`);
+    const attempts = options.redial ? DIAL.limit : 5;
+    // -E with LogLevel VERBOSE: ssh's own messages go to the log (not the command's stderr), including
+    // "Authenticated to", which tells a failed dial from a command that ran. (Not -v: ProxyJump would
+    // pass it on to the jump's ssh, whose messages would then reach stderr.)
+    const patience = options.redial ? [] : ["-o", "ConnectTimeout=30"];
+    try {
+      for (let attempt = 1; ; attempt++) {
+        rmSync(log, { force: true });
+        const argv = ["ssh", "-F", this.config, "-o", "LogLevel=VERBOSE", ...patience, "-E", log, "-T", this.address(name), command];
+        const result = await this.wire.exec("admin", argv, { input: options.stdin ?? "", timeoutMs: options.timeoutMs ?? 600_000 });
+        const trace = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+        const dialled = trace.some((l) => l.startsWith("Authenticated to"));
+        if (result.code !== 255 || dialled || attempt >= attempts) {
+          return result.code === 255 && !dialled ? { ...result, stderr: `${result.stderr}${trace.slice(-3).join("\n")}` } : result;
+        }
+        options.redial?.(attempt, trace.slice(-1)[0] ?? "no reason given");
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    } finally {
+      rmSync(log, { force: true });
+    }
+  }
+
+  /** Runs a shell command as root on a host (the operator's checks). */
+  sudo(name: string, script: string, timeoutMs = 120_000): Promise<CommandResult> {
+    return this.run(name, "sudo -n bash -s", { stdin: script, timeoutMs });
+  }
+
+  /** Waits until the host answers SSH with its pinned key; resolves with the seconds waited. */
+  async waitUntilReachable(name: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: CommandResult | undefined;
+    while (Date.now() < deadline) {
+      last = await this.run(name, "true", { timeoutMs: 30_000 });
+      if (last.code === 0) return;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    throw new Error(`${name} did not answer SSH within ${timeoutMs / 1000} s: ${last?.stderr.trim() ?? ""}`);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The e2e harness's own decisions, which the box relies on to say anything about the kit: it runs the
+ * kit's steps with the kit's scripts and stdin, in StakePool's order, re-runs only what changed, changes
+ * nothing but the two release URLs, and judges probes by the pool's intended policy.
+ */
+import { describe, expect, it } from "vitest";
+import { deliveryScript, deliveryStdin } from "../../components/delivery/bundle";
+import { planDeployment } from "../../components/deployment/deployment";
+import { NODE_ENV_FILE } from "../../components/node/paths";
+import { applySteps, planSteps, withReleaseMirror, type PlannedStep } from "../../e2e/deploy";
+import { intended, mismatch, type Intent, type ProbeResult } from "../../e2e/probes";
+import { testPool } from "../helpers/model";
+
+const MIRROR = "http://192.0.2.80";
+const servers = new Map([
+  ["core", "i-0core"],
+  ["relay-1", "i-0relay1"],
+  ["relay-2", "i-0relay2"],
+]);
+
+describe("the harness runs the kit's deployment as pulumi up would", () => {
+  const pool = testPool("preview", { relays: 2 });
+  const deployment = planDeployment(pool);
+  const { steps, rewrites } = planSteps(deployment, servers, MIRROR);
+
+  it("sends each step's own script, headed by the server's id, and its own stdin; only node.env's two release URLs differ", () => {
+    for (const hostDeployment of deployment.hosts) {
+      for (const step of hostDeployment.steps) {
+        const planned = steps.find((s) => s.key === `${hostDeployment.host.name}/${step.name}`)!;
+        const header = `# for server ${servers.get(hostDeployment.host.name)!}\n`;
+        expect(planned.create.startsWith(header)).toBe(true);
+        if (step.name !== "node-setup") {
+          expect(planned.create).toBe(header + deliveryScript(step.delivery));
+          expect(planned.stdin).toBe(deliveryStdin(step.delivery));
+        }
+      }
+    }
+    expect(rewrites.map((r) => `${r.host} ${r.setting}`).sort()).toEqual(
+      ["core", "relay-1", "relay-2"].flatMap((h) => [`${h} MITHRIL_RELEASE_BASE_URL`, `${h} NODE_RELEASE_BASE_URL`]).sort(),
+    );
+    const setup = deployment.hosts[0]!.steps.find((s) => s.name === "node-setup")!;
+    const nodeEnv = (step: typeof setup) => step.delivery.files.find((f) => f.path === NODE_ENV_FILE)!.content.split("\n");
+    const original = nodeEnv(setup);
+    const mirrored = withReleaseMirror("core", setup, MIRROR).step;
+    const changed = nodeEnv(mirrored).filter((line, i) => line !== original[i]);
+    expect(mirrored.delivery.files.filter((f) => f.path !== NODE_ENV_FILE)).toEqual(setup.delivery.files.filter((f) => f.path !== NODE_ENV_FILE));
+    expect(changed).toEqual([
+      `MITHRIL_RELEASE_BASE_URL=${MIRROR}/IntersectMBO/mithril/releases/download`,
+      `NODE_RELEASE_BASE_URL=${MIRROR}/IntersectMBO/cardano-node/releases/download`,
+    ]);
+  });
+
+  it("chains each host's steps, and rolls the restarting steps relays first, the core last", () => {
+    for (const host of ["core", "relay-1", "relay-2"]) {
+      const own = steps.filter((s) => s.host === host);
+      own.slice(1).forEach((step, i) => expect(step.dependsOn).toContain(own[i]!.key));
+    }
+    expect(steps.find((s) => s.key === "relay-2/node")!.dependsOn).toContain("relay-1/node");
+    expect(steps.find((s) => s.key === "core/node")!.dependsOn).toContain("relay-2/node");
+    // relay-1 restarts first: after its own previous step only.
+    expect(steps.find((s) => s.key === "relay-1/node")!.dependsOn).toEqual(["relay-1/topology"]);
+  });
+
+  it("re-runs exactly the changed steps, each after its dependencies; a failure skips what depends on it", async () => {
+    const order: string[] = [];
+    const ok = async (step: PlannedStep) => {
+      order.push(`start ${step.key}`);
+      await new Promise((r) => setTimeout(r, 5));
+      order.push(`end ${step.key}`);
+      return { code: 0, stdout: "", stderr: "" };
+    };
+    const first = await applySteps(steps, new Map(), ok, () => undefined);
+    expect(first.runs.every((r) => r.outcome === "ran")).toBe(true);
+    for (const step of steps) for (const dep of step.dependsOn) expect(order.indexOf(`end ${dep}`)).toBeLessThan(order.indexOf(`start ${step.key}`));
+
+    const again = await applySteps(steps, first.digests, ok, () => undefined);
+    expect(again.runs.filter((r) => r.outcome !== "same")).toEqual([]);
+
+    const rotated = planSteps(planDeployment(testPool("preview", { relays: 2, peerSeed: "another" })), servers, MIRROR).steps;
+    const failing = async (step: PlannedStep) => (step.key === "relay-1/topology" ? { code: 1, stdout: "", stderr: "boom" } : ok(step));
+    const changed = await applySteps(rotated, first.digests, failing, () => undefined);
+    const outcome = (key: string) => changed.runs.find((r) => r.key === key)!.outcome;
+    expect(outcome("relay-1/topology")).toBe("failed");
+    expect(outcome("relay-2/topology")).toBe("ran");
+    expect(outcome("core/topology")).toBe("same");
+    expect(outcome("relay-1/node")).toBe("skipped");
+    expect(changed.digests.get("relay-1/topology")).toBe(first.digests.get("relay-1/topology"));
+  });
+});
+
+describe("probes are judged by the pool's intended policy", () => {
+  const intent: Intent = { core: "core", relays: ["relay-1", "relay-2"], admin: "admin" };
+  const probe = (from: string, host: string, port: number, family: "ipv4" | "ipv6" = "ipv4") => ({ host, family, address: "x", port });
+  it.each([
+    ["relay-1", "core", 22, "ipv4", true],
+    ["relay-2", "core", 3001, "ipv4", true],
+    ["admin", "core", 22, "ipv4", false],
+    ["outsider", "core", 3001, "ipv4", false],
+    ["relay-1", "core", 3001, "ipv6", false],
+    ["outsider", "relay-1", 3001, "ipv4", true],
+    ["outsider", "relay-1", 3001, "ipv6", false],
+    ["admin", "relay-2", 22, "ipv4", true],
+    ["outsider", "relay-2", 22, "ipv4", false],
+    ["core", "relay-1", 22, "ipv4", false],
+    ["relay-1", "relay-2", 12798, "ipv4", false],
+    ["core", "core", 12798, "ipv4", true],
+  ] as const)("%s -> %s:%i over %s: %s", (from, host, port, family, open) => {
+    expect(intended(intent, from, probe(from, host, port, family))).toBe(open);
+  });
+
+  it("a closed port must be dropped, not refused", () => {
+    const refused: ProbeResult = { ...probe("outsider", "core", 22), from: "outsider", outcome: "refused" };
+    expect(mismatch(intent, refused)).toMatch(/expected dropped/);
+    expect(mismatch(intent, { ...refused, outcome: "timeout" })).toBeUndefined();
+  });
+});
