@@ -12,7 +12,7 @@
  *
  * Secrets stay out of this file: the SMTP password is read by Alertmanager from its file
  * (`smtp_auth_password_file`); the Telegram token is written in by the host from its file
- * (./alertmanager-apply.ts), because Debian 12's Alertmanager 0.25 has no `bot_token_file` (0.26 added it).
+ * (scripts/alertmanager-config.sh), because Debian 12's Alertmanager 0.25 has no `bot_token_file` (0.26 added it).
  * Syntax: Alertmanager config/config.go and config/notifiers.go at 0.25, checked by `amtool check-config`.
  */
 import * as yaml from "js-yaml";

@@ -119,7 +119,7 @@ export function checkMonitoringInput(input: MonitoringInput): Findings {
     if (!match || port < 1 || port > 65535) findings.problem("alerts.smtp.smarthost", `${JSON.stringify(a.smtp.smarthost)} is not host:port`, "e.g. smtp.example.org:587");
     if (!EMAIL.test(a.smtp.from)) findings.problem("alerts.smtp.from", `${JSON.stringify(a.smtp.from)} is not an email address`, "give the sender address the relay accepts");
     if (a.smtp.passwordFile !== undefined && !ABSOLUTE_PATH.test(a.smtp.passwordFile)) {
-      findings.problem("alerts.smtp.passwordFile", "must be an absolute path on the monitoring host", "e.g. /etc/prometheus/smtp-password");
+      findings.problem("alerts.smtp.passwordFile", "must be an absolute path on the monitoring host", "e.g. /etc/stakepool/monitoring/smtp-password");
     }
     if ((a.smtp.passwordFile === undefined) !== (a.smtp.username === undefined)) {
       findings.problem("alerts.smtp", "username and password file go together", "give both, or neither for a relay without authentication");
@@ -127,7 +127,7 @@ export function checkMonitoringInput(input: MonitoringInput): Findings {
   }
   if (a.sns !== undefined && !SNS_TOPIC_ARN.test(a.sns.topicArn)) findings.problem("alerts.sns.topicArn", `${JSON.stringify(a.sns.topicArn)} is not an SNS topic ARN`, "give the topic's ARN");
   if (a.telegram !== undefined) {
-    if (!ABSOLUTE_PATH.test(a.telegram.botTokenFile)) findings.problem("alerts.telegram.botTokenFile", "must be an absolute path on the monitoring host", "e.g. /etc/prometheus/telegram-bot-token");
+    if (!ABSOLUTE_PATH.test(a.telegram.botTokenFile)) findings.problem("alerts.telegram.botTokenFile", "must be an absolute path on the monitoring host", "e.g. /etc/stakepool/monitoring/telegram-bot-token");
     if (!CHAT_ID.test(a.telegram.chatId)) findings.problem("alerts.telegram.chatId", `${JSON.stringify(a.telegram.chatId)} is not a numeric chat id`, "ask the bot for the chat's id (getUpdates)");
   }
   if (a.webhookUrl !== undefined) checkUrl(findings, "alerts.webhookUrl", a.webhookUrl);

@@ -4,9 +4,9 @@ import { NETWORKS, type NetworkName } from "../../../components/networks/network
 
 export const ALL_CHANNELS: AlertChannels = {
   email: "operator@example.org",
-  smtp: { smarthost: "smtp.example.org:587", from: "pool@example.org", username: "pool", passwordFile: "/etc/prometheus/smtp-password" },
+  smtp: { smarthost: "smtp.example.org:587", from: "pool@example.org", username: "pool", passwordFile: "/etc/stakepool/monitoring/smtp-password" },
   sns: { topicArn: "arn:aws:sns:us-east-2:123456789012:pool-alerts", region: "us-east-2" },
-  telegram: { botTokenFile: "/etc/prometheus/telegram-bot-token", chatId: "-1001234567890" },
+  telegram: { botTokenFile: "/etc/stakepool/monitoring/telegram-bot-token", chatId: "-1001234567890" },
   webhookUrl: "https://hooks.example.org/pool",
   heartbeatUrl: "https://hc-ping.example.org/0a1b2c3d",
 };
