@@ -10,20 +10,8 @@ import { DASHBOARD_UID, DATASOURCE_UID, renderDashboard } from "../../../compone
 import { renderGrafanaDashboardProvider, renderGrafanaDatasources, renderGrafanaIni } from "../../../components/features/monitoring/grafana";
 import { HOST_METRICS, N } from "../../../components/features/monitoring/metrics";
 import { GRAFANA_DASHBOARD_FILE } from "../../../components/features/monitoring/paths";
+import { dashboardPanels } from "./dashboard-panels";
 import { poolInput } from "./fixtures";
-
-export interface DashboardPanel {
-  id: number;
-  type: string;
-  title: string;
-  gridPos: { h: number; w: number; x: number; y: number };
-  datasource?: { type: string; uid: string };
-  targets?: Array<{ refId: string; expr: string; datasource: { uid: string } }>;
-}
-
-export function dashboardPanels(text: string): DashboardPanel[] {
-  return (JSON.parse(text) as { panels: DashboardPanel[] }).panels;
-}
 
 describe("the pool dashboard", () => {
   const text = renderDashboard(poolInput("mainnet"));
