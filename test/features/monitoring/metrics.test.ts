@@ -58,6 +58,13 @@ describe("the node metric names", () => {
     expect(TIP_BLOCK_METRIC).toBe("cardano_node_metrics_tipBlock");
   });
 
+  it("are each listed in the monitoring README, with the definition the kit assumes", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "../../../components/features/monitoring/README.md"), "utf8");
+    for (const [key, metric] of Object.entries(NODE_METRICS)) {
+      expect(readme, key).toContain(`| \`${exposedName(metric.kind, metric.internal)}\` | \`${metric.kind} "${metric.internal}"\` |`);
+    }
+  });
+
   it("lose only the suffix under PrometheusSimple nosuffix, and drop what Prometheus cannot name", () => {
     expect(exposedName("IntM", "blockNum", { suffix: false })).toBe("cardano_node_metrics_blockNum");
     expect(exposedName("CounterM", "Forge.forged", { suffix: false })).toBe("cardano_node_metrics_Forge_forged");
