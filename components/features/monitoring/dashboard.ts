@@ -6,9 +6,9 @@
  *
  * Classic dashboard JSON (Grafana's dashboard model, schemaVersion 39, which Grafana 10 to 13 read and
  * migrate); every query is PromQL against the provisioned datasource, and a test runs each one against a
- * real Prometheus. Times from slots use the network's Shelley timing (slot → time is
- * firstShelleyTime + (slot − firstShelleySlot) × slotLength).
+ * real Prometheus. Figures from slots come from ./expressions.ts (shared with `npm run status`).
  */
+import { kesExpiryMsExpr, syncExpr, tipLagExpr } from "./expressions";
 import type { MonitoringInput } from "./input";
 import { HOST_METRICS as H, N } from "./metrics";
 import { JOBS } from "./prometheus-config";
@@ -50,12 +50,9 @@ function targets(...exprs: ReadonlyArray<readonly [string, string]>): Target[] {
 }
 
 function panels(input: MonitoringInput): PanelSpec[] {
-  const t = input.network.timing;
-  /** The wall clock's slot now, and the time of a slot. */
-  const slotNow = `(${t.firstShelleySlot} + (time() - ${t.firstShelleyTime}) / ${t.slotLengthSeconds})`;
-  const tipLag = `time() - (${t.firstShelleyTime} + (${N.slotNum}{${HOST}} - ${t.firstShelleySlot}) * ${t.slotLengthSeconds})`;
-  const sync = `clamp_max(100 * ${N.slotNum}{${HOST}} / ${slotNow}, 100)`;
-  const kesExpiry = `1000 * (${t.firstShelleyTime} + (${N.opcertExpiryKesPeriod}{${HOST}} * ${t.slotsPerKesPeriod} - ${t.firstShelleySlot}) * ${t.slotLengthSeconds})`;
+  const tipLag = tipLagExpr(input.network, HOST);
+  const sync = syncExpr(input.network, HOST);
+  const kesExpiry = kesExpiryMsExpr(input.network, HOST);
   const table = (exprs: ReadonlyArray<readonly [string, string]>): Target[] =>
     exprs.map(([expr], i) => ({ refId: String.fromCharCode(65 + i), expr, instant: true, format: "table" }));
   const hostsTable: ReadonlyArray<readonly [string, string]> = [

@@ -255,4 +255,16 @@ describeWith({ ...NETNS_REQUIREMENTS, tools: [...NETNS_REQUIREMENTS.tools, "prom
     expect(firstDelivery("/operator", "CardanoNodeNotAdvancing", "relay-2")).toBeUndefined();
     expect(received().filter((r) => r.path === "/heartbeat" && r.at > faultAt).length).toBeGreaterThan(10);
   }, 240_000);
+
+  it("lets npm run status print every host and what fires, from this Prometheus", async () => {
+    const cli = path.join(__dirname, "../../../cli/status.ts");
+    const result = await lab.exec("monitor", [process.execPath, require.resolve("tsx/cli"), cli, "--network", "preview", "--prometheus", "http://127.0.0.1:9090"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split("\n");
+    expect(rows.slice(1, 5).map((r) => r.split(/\s+/)[0])).toEqual(["core", "relay-1", "relay-2", "monitor"]);
+    expect(rows[1]).toMatch(/^core\s+\d{8}\s+\d+s\s+100\.00%\s+22\s/);
+    expect(result.stdout).toContain("core: KESExpiryImminent (critical)");
+    expect(result.stdout).toContain("relay-2: CardanoNodeDown (critical)");
+  }, 60_000);
 });
