@@ -1,0 +1,39 @@
+/**
+ * Who listens where. Only the two scrape ports cross the network, from the monitoring host's private
+ * address to every pool host; Prometheus, Alertmanager and Grafana listen on the monitoring host's
+ * loopback and are reached through SSH (./access.ts).
+ */
+import { METRICS_PORT } from "../../networks/networks";
+import type { MonitoringInput } from "./input";
+
+/** cardano-node's PrometheusSimple listener (the official configs' port). */
+export const NODE_METRICS_PORT = METRICS_PORT;
+/** node_exporter's registered default port. */
+export const NODE_EXPORTER_PORT = 9100;
+export const PROMETHEUS_PORT = 9090;
+export const ALERTMANAGER_PORT = 9093;
+export const GRAFANA_PORT = 3000;
+export const LOOPBACK = "127.0.0.1";
+
+export interface ScrapeRule {
+  /** The pool host (or `monitor`) that must admit the connection. */
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  /** The only source allowed: the monitoring host's private address. */
+  readonly from: string;
+  readonly what: string;
+}
+
+/**
+ * The firewall openings monitoring needs, for the lead's policy (both walls: security groups and
+ * nftables). Today the hosts' nftables drop 12798 outright (firewall/nftables-baseline.ts): that rule
+ * must give way to "12798 from the monitoring host only".
+ */
+export function scrapeRules(input: MonitoringInput): ScrapeRule[] {
+  const from = input.monitor.privateIp;
+  return input.hosts.flatMap((h) => [
+    { host: h.name, address: h.privateIp, port: NODE_METRICS_PORT, from, what: "cardano-node metrics" },
+    { host: h.name, address: h.privateIp, port: NODE_EXPORTER_PORT, from, what: "node_exporter" },
+  ]);
+}

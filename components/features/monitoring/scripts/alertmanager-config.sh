@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Writes the configuration Alertmanager reads from the kit's template: the Telegram bot token, when the
+# template asks for it, comes from its file on this host (Debian 12's Alertmanager 0.25 cannot read it
+# from a file itself). The result is checked with amtool before it replaces the running one, and is
+# readable by root and the prometheus group only. The token is never printed.
+#
+#   alertmanager-config.sh [<token file>]     (as root)
+#
+# R prefixes every path (tests run it in a temporary root); ALERTMANAGER_GROUP names the group that
+# Alertmanager runs as (tests use an existing one).
+set -euo pipefail
+
+R="${R:-}"
+TEMPLATE="$R/etc/stakepool/monitoring/alertmanager.yml.in"
+TARGET="$R/etc/stakepool/monitoring/alertmanager.yml"
+PLACEHOLDER=STAKEPOOL_TELEGRAM_BOT_TOKEN
+GROUP="${ALERTMANAGER_GROUP:-prometheus}"
+token_file="${1:-}"
+
+die() {
+  printf 'alertmanager-config: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+[[ -r $TEMPLATE ]] || die "$TEMPLATE is missing (the monitoring step delivers it)"
+new="$TARGET.new"
+trap 'rm -f "$new"' EXIT
+rm -f "$new"
+if grep -q "$PLACEHOLDER" "$TEMPLATE"; then
+  [[ -n $token_file ]] || die "the configuration sends to Telegram, but no token file was given"
+  [[ -r $R$token_file ]] || die "cannot read the Telegram token file $token_file"
+  token=$(tr -d ' \t\r\n' <"$R$token_file")
+  # A bot token is <bot id>:<secret> (BotFather); nothing else may reach the file, and none of these
+  # characters means anything to sed or YAML.
+  [[ $token =~ ^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$ ]] || die "$token_file does not hold a Telegram bot token (<digits>:<letters, digits, _ or ->)"
+  (umask 077 && sed "s/$PLACEHOLDER/$token/" "$TEMPLATE" >"$new")
+else
+  (umask 077 && cp "$TEMPLATE" "$new")
+fi
+chown "root:$GROUP" "$new"
+chmod 0640 "$new"
+# amtool's own messages may quote the file: keep them off the logs.
+amtool check-config "$new" >/dev/null 2>&1 || die "amtool refuses the new configuration; Alertmanager keeps the one it runs"
+mv -f "$new" "$TARGET"
+trap - EXIT
