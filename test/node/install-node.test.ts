@@ -4,7 +4,7 @@
  * node step moves it to another release).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { INSTALL_ROOT, KIT_NODE_CONFIG_NAME } from "../../components/node/paths";
@@ -51,6 +51,19 @@ describeWith({ tools: ["bash", "curl", "tar", "python3", "sha256sum", "flock", "
     expect(JSON.parse(readFileSync(path.join(share, KIT_NODE_CONFIG_NAME), "utf8"))).toEqual(original);
     // Installing never touches the running node.
     expect(box.systemctlCalls()).toEqual([]);
+  });
+
+  it("makes a release readable and runnable by the node's user even when its tarball carries owner-only modes", async () => {
+    // A tarball made under umask 077 has a 0700 top folder: kept as it was, the node (not root) could not
+    // run bin/cardano-node, and its unit would fail with 203/EXEC while the install looked fine.
+    const tight = nodeReleaseTarball("11.9.4", { network: "preview", ownerOnly: true });
+    server.route("GET", nodeTarballPath("11.9.4"), { body: tight });
+    const result = await box.run("install-node.sh", ["11.9.4", sha256(tight)]);
+    expect(result.code).toBe(0);
+    const release = path.join(installRoot(), "11.9.4");
+    for (const [file, mode] of [["", 0o755], ["bin", 0o755], ["bin/cardano-node", 0o755], ["share/preview/config.json", 0o644]] as const) {
+      expect(statSync(path.join(release, file)).mode & 0o777, file || "the release folder").toBe(mode);
+    }
   });
 
   it("refuses a wrong checksum before extracting anything, and leaves the current version alone", async () => {

@@ -199,6 +199,8 @@ export interface NodeReleaseOptions {
   readonly network: NetworkName;
   /** Leave this file out of share/<network> (a broken release). */
   readonly omit?: string;
+  /** Folders 0700 and files 0600/0700, as a tarball made under umask 077 carries them. */
+  readonly ownerOnly?: boolean;
 }
 
 /** A cardano-node release tarball laid out like upstream's, with stub binaries that print the version. */
@@ -227,6 +229,7 @@ export function nodeReleaseTarball(version: string, options: NodeReleaseOptions)
     for (const file of [...Object.values(genesis), "topology.json", "peer-snapshot.json"]) {
       if (file !== options.omit) writeFileSync(path.join(share, file), "{}\n");
     }
+    if (options.ownerOnly) execFileSync("chmod", ["-R", "go-rwx", dir]);
     return tarGz(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -70,7 +70,8 @@ install_release() {
     die "the release's $NETWORK configuration is not usable"
   "$release/bin/cardano-node" --version >&2 || die "bin/cardano-node of $version does not run on this host"
   printf '%s\n' "$sha" >"$release/$recorded_sha_file"
-  chmod -R go-w -- "$release"
+  # Readable by the node user whatever modes the tarball carries (a 0700 folder would fail its unit).
+  chmod -R go-w,a+rX -- "$release"
   mv -T -- "$release" "$target"
   log "installed cardano-node $version in $target"
 }
