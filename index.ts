@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromRuntime } from "./components/config/pulumi-config";
 import { isPlanRun, planNow } from "./components/config/mode";
 import { ConfigurationError, formatWarning } from "./components/config/problems";
-import { loadPool, type LoadedPool } from "./components/pool/load";
-import { StakePool } from "./components/pool/stake-pool";
+import { loadPool, type LoadedPool } from "./components/program/load";
+import { StakePool } from "./components/program/stake-pool";
 
 function load(): LoadedPool {
   try {

@@ -11,7 +11,7 @@ import { deliveryScript, deliveryStdin } from "../components/delivery/bundle";
 import type { Deployment } from "../components/deployment/deployment";
 import type { HostStep, StepEffect } from "../components/features";
 import { NODE_ENV_FILE } from "../components/node/paths";
-import { MITHRIL_RELEASE_BASE_URL, NODE_RELEASE_BASE_URL } from "../components/node/releases";
+import { MITHRIL_RELEASE_BASE_URL, NODE_RELEASE_BASE_URL } from "../components/networks/releases";
 import type { CommandResult } from "./network";
 
 export interface PlannedStep {

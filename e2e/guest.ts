@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import path from "node:path";
-import { gzipUserData } from "../components/host/host";
+import { gzipUserData } from "../components/backends/aws/host";
 import type { GuestImage } from "./image";
 import { must, VPC_ROUTER, type Wire } from "./network";
 

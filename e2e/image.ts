@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { SYSTEM_PACKAGES } from "../components/features/system";
+import { SYSTEM_PACKAGES } from "../components/features/system/index";
 
 export const CACHE_DIR = process.env.STAKEPOOL_E2E_CACHE ?? "/var/cache/stakepool-e2e";
 const SCRIPT = path.join(__dirname, "image", "build.sh");

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { RawConfig } from "../components/config/read";
 import { kesPeriodAt } from "../components/keys/kes";
 import { NETWORKS } from "../components/networks/networks";
-import { loadPool, type LoadedPool } from "../components/pool/load";
+import { loadPool, type LoadedPool } from "../components/program/load";
 import { KES_SKEY, opcertFor, VRF_SKEY } from "../test/helpers/hot-keys";
 import { ADMIN } from "./network";
 

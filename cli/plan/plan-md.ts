@@ -1,13 +1,13 @@
 /** `plan.md`: what a reviewer reads in a pull request. Deterministic: no dates, sorted everywhere. */
 import type { Warning } from "../../components/config/problems";
 import { printable } from "../../components/config/text";
-import { estimateMonthlyCost } from "../../components/cost/estimate";
+import { estimateMonthlyCost } from "../../components/backends/aws/cost";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { METRICS_PORT } from "../../components/networks/networks";
-import { nodeReleaseUrl } from "../../components/node/releases";
+import { nodeReleaseUrl } from "../../components/networks/releases";
 import { planDeployment } from "../../components/deployment/deployment";
-import type { LoadedPool } from "../../components/pool/load";
-import type { HostRole, PoolModel } from "../../components/pool/model";
+import type { LoadedPool } from "../../components/program/load";
+import type { HostRole, PoolModel } from "../../components/model/pool";
 import { peerKey } from "../../components/topology/peer";
 import { skippedSummary } from "../../components/topology/snapshot";
 import type { CapturedResource } from "./run-program";

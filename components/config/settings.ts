@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { NETWORK_NAMES } from "../networks/networks";
-import { isReleaseVersion } from "../node/releases";
+import { isReleaseVersion } from "../networks/releases";
 import { lovelaceSchema, marginSchema } from "./pool-numbers";
 
 export const PROJECT = "stakepool";

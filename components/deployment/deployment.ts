@@ -11,8 +11,8 @@
  */
 import { FEATURES, type HostStep } from "../features";
 import { checkNodeFiles } from "../node/rules";
-import type { LoadedPool } from "../pool/load";
-import type { HostSpec } from "../pool/model";
+import type { LoadedPool } from "../program/load";
+import type { HostSpec } from "../model/pool";
 
 export interface HostDeployment {
   readonly host: HostSpec;

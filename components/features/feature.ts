@@ -5,8 +5,8 @@
  * A feature is one file; adding one touches its file and the list in ./index.ts.
  */
 import type { Delivery } from "../delivery/bundle";
-import type { LoadedPool } from "../pool/load";
-import type { HostSpec } from "../pool/model";
+import type { LoadedPool } from "../program/load";
+import type { HostSpec } from "../model/pool";
 
 /**
  * What a re-run of a step does to the node while it runs, for the plan's change report:

@@ -7,7 +7,7 @@ import { firewall } from "./firewall";
 import { hotKeys } from "./hot-keys";
 import { node } from "./node";
 import { nodeSetup } from "./node-setup";
-import { system } from "./system";
+import { system } from "./system/index";
 import { topology } from "./topology";
 
 export const FEATURES: readonly Feature[] = [system, firewall, nodeSetup, topology, hotKeys, node];

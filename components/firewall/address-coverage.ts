@@ -4,7 +4,7 @@
  * together cover exactly what `0.0.0.0/0` covers.
  */
 import ipaddr from "ipaddr.js";
-import type { Cidr } from "../vpc/cidr";
+import type { Cidr } from "../config/cidr";
 
 export type Family = Cidr["family"];
 

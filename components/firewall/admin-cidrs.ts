@@ -16,7 +16,7 @@
 import { fullKey } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkName } from "../networks/networks";
-import { parseCidr, type Cidr } from "../vpc/cidr";
+import { parseCidr, type Cidr } from "../config/cidr";
 import { coverage, describeCount, isInside, overlaps, type Family } from "./address-coverage";
 
 /**

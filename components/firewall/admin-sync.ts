@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { DeliveredFile } from "../delivery/bundle";
 import { kitScript, SYSTEMD_UNIT_DIR } from "../node/paths";
-import type { PoolModel } from "../pool/model";
+import type { PoolModel } from "../model/pool";
 import { NFTABLES_FAMILY, NFTABLES_TABLE, adminSetName } from "./nftables";
 
 /** `stakepool:admin-<n>` = one admin network each (tag values hold at most 256 characters). */

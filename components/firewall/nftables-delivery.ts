@@ -10,7 +10,7 @@
  */
 import type { Delivery } from "../delivery/bundle";
 import { KIT_ETC_DIR } from "../node/paths";
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { HostSpec, PoolModel } from "../model/pool";
 import { DEFAULT_NFTABLES_OPTIONS, renderNftables, type NftablesOptions } from "./nftables";
 
 /** What nftables.service (Debian and Ubuntu) loads at boot. */

@@ -11,7 +11,7 @@
  * table (Docker's, an operator's own). It names no network interface except loopback, because
  * interface names differ between instance types.
  */
-import { hostname, type HostRole, type HostSpec, type PoolModel } from "../pool/model";
+import { hostname, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { BASELINE_INPUT_RULES, BASELINE_SETS } from "./nftables-baseline";
 import { firewallPolicy, type IngressRule } from "./policy";
 

@@ -7,8 +7,8 @@
  * - metrics (12798) are never opened; outbound is open.
  */
 import { NODE_PORT, SSH_PORT } from "../networks/networks";
-import type { HostRole, PoolModel } from "../pool/model";
-import { cidrSlug } from "../vpc/cidr";
+import type { HostRole, PoolModel } from "../model/pool";
+import { cidrSlug } from "../config/cidr";
 
 export type Service = "node" | "ssh";
 

@@ -3,7 +3,7 @@
  * static files; everything they touch (paths, URLs, the network, the metrics address) is named here,
  * from the same constants every other rendering uses, so scripts and units cannot disagree.
  */
-import type { PoolModel } from "../pool/model";
+import type { PoolModel } from "../model/pool";
 import type { NodeReleases } from "./pins";
 import {
   CURRENT_LINK,
@@ -23,7 +23,7 @@ import {
   SYSTEMD_UNIT_DIR,
   NODE_USER,
 } from "./paths";
-import { MITHRIL_RELEASE_BASE_URL, MITHRIL_TARBALL_PATTERN, NODE_RELEASE_BASE_URL, NODE_TARBALL_PATTERN } from "./releases";
+import { MITHRIL_RELEASE_BASE_URL, MITHRIL_TARBALL_PATTERN, NODE_RELEASE_BASE_URL, NODE_TARBALL_PATTERN } from "../networks/releases";
 import { DATA_VOLUME_TAG } from "./tags";
 
 /** IMDS, reachable from the instance only (link-local). */

@@ -7,7 +7,7 @@
 import { fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
-import { nodeReleaseUrl } from "./releases";
+import { nodeReleaseUrl } from "../networks/releases";
 
 /**
  * SHA-256 of release tarballs the kit was built against. Neither was fetched from GitHub here (no

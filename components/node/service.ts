@@ -4,7 +4,7 @@
  * /etc/systemd/system by cloud-init and to `hosts/<host>/cardano-node.service` by the plan.
  */
 import { NODE_PORT } from "../networks/networks";
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { HostSpec, PoolModel } from "../model/pool";
 import {
   DATA_MOUNT,
   DB_DIR,

@@ -20,7 +20,7 @@
  *   never below L (`LocalRootPeers.clampToLimit` drops local roots beyond the known target).
  *   Defaults: ouroboros-network `Diffusion/Configuration.hs` `defaultDeadlineTargets` (relay).
  */
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { HostSpec, PoolModel } from "../model/pool";
 import { checkNodeSettings } from "./rules/node-config";
 import type { PinnedRoots } from "./rules/topology";
 

@@ -10,7 +10,7 @@ import { readHotKeys, type HotKeys } from "../keys/hot-keys";
 import { checkMetadataUrl, METADATA_URL_DEFAULT_MAX_BYTES } from "../metadata/url";
 import { checkRelayDnsName } from "../metadata/relay-dns";
 import { buildPoolMetadataFile, type PoolMetadataFile } from "../metadata/pool-metadata-file";
-import type { PoolModel } from "./model";
+import type { PoolModel } from "../model/pool";
 
 /** The object key of the hosted metadata file: short, because the whole URL must fit 64 bytes. */
 export const METADATA_OBJECT_KEY = "meta.json";

@@ -7,7 +7,7 @@ import { Findings } from "../config/problems";
 import type { RelayPeers } from "../topology/relay-peers";
 import type { PeerSnapshot } from "../topology/snapshot";
 import { loadPoolTopologies } from "../topology/topologies";
-import type { PoolModel } from "./model";
+import type { PoolModel } from "../model/pool";
 
 export interface PeerIdentity {
   /** Seeds every relay's draw: `${value}/${relay name}`. */

@@ -7,7 +7,7 @@
  * spare from the same group, so the relay stays connected to `peerCount` other pools without a redeploy.
  */
 import { Findings } from "../config/problems";
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { HostSpec, PoolModel } from "../model/pool";
 import type { CandidateGroup } from "./candidates";
 import { EXTRA_PEERS_SETTING, type ExtraPeer } from "./extra-peers";
 import { canonicalHost } from "./peer";

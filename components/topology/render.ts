@@ -6,7 +6,7 @@
  */
 import { NODE_PORT, type HostPeer } from "../networks/networks";
 import { PEER_SNAPSHOT_NAME } from "../node/paths";
-import type { HostSpec, PoolModel } from "../pool/model";
+import type { HostSpec, PoolModel } from "../model/pool";
 import { comparePeers, type Peer } from "./peer";
 
 export interface AccessPoint {

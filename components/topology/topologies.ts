@@ -4,7 +4,7 @@
  * snapshot file, and is what the Pulumi component calls.
  */
 import { Findings } from "../config/problems";
-import type { PoolModel } from "../pool/model";
+import type { PoolModel } from "../model/pool";
 import { groupCandidates, type CandidateGroup } from "./candidates";
 import { parseExtraPeers } from "./extra-peers";
 import { relayPeers, type RelayPeerOptions, type RelayPeers } from "./relay-peers";

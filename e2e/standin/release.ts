@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import { NETWORKS, type NetworkName } from "../../components/networks/networks";
-import { MITHRIL_TARBALL_PATTERN, NODE_TARBALL_PATTERN } from "../../components/node/releases";
+import { MITHRIL_TARBALL_PATTERN, NODE_TARBALL_PATTERN } from "../../components/networks/releases";
 
 const ROOT = path.resolve(__dirname, "../..");
 

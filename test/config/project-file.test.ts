@@ -10,7 +10,7 @@ import { applyProjectConfig, programString, projectDefaultValue, readProjectConf
 import { listStacks, readProject, readStackConfig, stackFilePath } from "../../cli/plan/stack-file";
 import { declaredInProject, SETTINGS } from "../../components/config/settings";
 import { WITHHELD_SECRET } from "../../components/config/withheld";
-import { loadPool } from "../../components/pool/load";
+import { loadPool } from "../../components/program/load";
 import { ROOT } from "../helpers/plan";
 
 const PROJECT_TEXT = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");

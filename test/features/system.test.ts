@@ -4,7 +4,7 @@
  * changes around it (it never restarts anything, but a needless re-run is noise in review).
  */
 import { describe, expect, it } from "vitest";
-import { AUTHORIZED_KEYS_FILE, CREATE_NODE_USER, INSTALL_PACKAGES, SYSTEM_PACKAGES } from "../../components/features/system";
+import { AUTHORIZED_KEYS_FILE, CREATE_NODE_USER, INSTALL_PACKAGES, SYSTEM_PACKAGES } from "../../components/features/system/index";
 import { EXAMPLE_SSH_KEY } from "../helpers/config";
 import { deliveredFile, stepOf, testPool } from "../helpers/model";
 

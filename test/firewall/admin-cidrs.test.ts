@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { coverage, describeCount } from "../../components/firewall/address-coverage";
 import { ADMIN_CIDR_LIMIT, ADMIN_COVERAGE_LIMIT, checkAdminCidrs, SECURITY_GROUP_INBOUND_RULES } from "../../components/firewall/admin-cidrs";
 import { firewallPolicy } from "../../components/firewall/policy";
-import { parseCidr, type Cidr } from "../../components/vpc/cidr";
+import { parseCidr, type Cidr } from "../../components/config/cidr";
 import { testModel } from "../helpers/model";
 
 const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");

@@ -1,6 +1,6 @@
 /** Pool models for the firewall tests, built the way the program builds them. */
 import { compareCidrs } from "../../components/firewall/admin-cidrs";
-import type { PoolModel } from "../../components/pool/model";
+import type { PoolModel } from "../../components/model/pool";
 import type { ConfigValues } from "../helpers/config";
 import { hostNamed, testModel } from "../helpers/model";
 

@@ -5,8 +5,8 @@ import path from "node:path";
 import { planDeployment } from "../../components/deployment/deployment";
 import type { HostStep } from "../../components/features";
 import type { NetworkName } from "../../components/networks/networks";
-import { loadPool, type LoadedPool } from "../../components/pool/load";
-import { buildPoolModel, type HostSpec, type PoolModel } from "../../components/pool/model";
+import { loadPool, type LoadedPool } from "../../components/program/load";
+import { buildPoolModel, type HostSpec, type PoolModel } from "../../components/model/pool";
 import { rawConfig, type ConfigValues } from "./config";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderBootstrap } from "../../components/host/bootstrap";
-import { gzipUserData, USER_DATA_MAX_BYTES } from "../../components/host/host";
+import { renderBootstrap } from "../../components/backends/aws/bootstrap";
+import { gzipUserData, USER_DATA_MAX_BYTES } from "../../components/backends/aws/host";
 import { hostNamed, testModel } from "../helpers/model";
 import { describeWith } from "../helpers/requirements";
 

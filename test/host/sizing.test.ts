@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { INSTANCE_TYPES } from "../../components/host/instance-types";
-import { checkDataVolume, checkInstanceType, type HostRole } from "../../components/host/sizing";
+import { INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
+import { checkDataVolume, checkInstanceType, type HostRole } from "../../components/backends/aws/sizing";
 import { HARDWARE_FLOOR, NETWORKS, NETWORK_NAMES } from "../../components/networks/networks";
 
 const x86Types = [...INSTANCE_TYPES.values()].filter((t) => t.architecture === "x86_64");

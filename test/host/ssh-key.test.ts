@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { checkSshPublicKey } from "../../components/host/ssh-key";
+import { checkSshPublicKey } from "../../components/config/ssh-key";
 import { EXAMPLE_SSH_KEY } from "../helpers/config";
 
 /** Encodes an RSA public key in OpenSSH's one-line format. */

@@ -5,7 +5,7 @@
  * trace, never echoes the secret, and whose fixes and registration command survive bash intact.
  */
 import { ConfigurationError, formatWarning } from "../../components/config/problems";
-import { loadPool, type LoadedPool } from "../../components/pool/load";
+import { loadPool, type LoadedPool } from "../../components/program/load";
 import { registrationCommand, type RelayAddress } from "../../components/pool/registration";
 import { rawConfig } from "../helpers/config";
 import { ROOT } from "../fixtures/paths";

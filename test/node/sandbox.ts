@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { nodeSettings } from "../../components/node/env-file";
 import { kitScript, NODE_ENV_FILE, RELEASE_ENV_FILE } from "../../components/node/paths";
-import type { HostSpec, PoolModel } from "../../components/pool/model";
+import type { HostSpec, PoolModel } from "../../components/model/pool";
 import type { LoopbackServer } from "../helpers/http-server";
 
 export type NetworkName = "mainnet" | "preprod" | "preview";

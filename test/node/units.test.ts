@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_MOUNT, DB_DIR, INSTALL_ROOT, KES_KEY_FILE, NODE_BIN, NODE_SETUP_SERVICE, OPCERT_FILE, SOCKET_PATH, TOPOLOGY_FILE, VRF_KEY_FILE } from "../../components/node/paths";
 import { NODE_SETUP_SCRIPT, renderNodeService, renderNodeSetupService, mountUnitName } from "../../components/node/service";
-import type { HostSpec, PoolModel } from "../../components/pool/model";
+import type { HostSpec, PoolModel } from "../../components/model/pool";
 import { describeWith } from "../helpers/requirements";
 import { testModel } from "./sandbox";
 

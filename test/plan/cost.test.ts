@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { estimateMonthlyCost } from "../../components/cost/estimate";
-import { INSTANCE_TYPES } from "../../components/host/instance-types";
-import { instanceHourlyUsEast1 } from "../../components/cost/prices";
+import { estimateMonthlyCost } from "../../components/backends/aws/cost";
+import { INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
+import { instanceHourlyUsEast1 } from "../../components/backends/aws/prices";
 import type { ConfigValues } from "../helpers/config";
 import { testModel } from "../helpers/model";
 

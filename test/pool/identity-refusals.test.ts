@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, type Problem } from "../../components/config/problems";
-import { loadPool, type LoadOptions } from "../../components/pool/load";
+import { loadPool, type LoadOptions } from "../../components/program/load";
 import { fixtureText } from "../fixtures/paths";
 import { rawConfig, type ConfigValues } from "../helpers/config";
 import { COLD_COUNTER, COLD_SKEY, KES_SKEY, VRF_SKEY, opcertFor } from "../helpers/hot-keys";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { firewallPolicy } from "../../components/firewall/policy";
-import { buildPoolModel } from "../../components/pool/model";
+import { buildPoolModel } from "../../components/model/pool";
 import { readSettings } from "../../components/config/read";
 import { rawConfig } from "../helpers/config";
 import { testModel } from "../helpers/model";

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { expect } from "vitest";
 import { NETWORKS, type NetworkName } from "../../components/networks/networks";
-import type { PoolModel } from "../../components/pool/model";
+import type { PoolModel } from "../../components/model/pool";
 import { groupCandidates, type CandidateGroup } from "../../components/topology/candidates";
 import { parseSnapshot, type PeerSnapshot } from "../../components/topology/snapshot";
 import { bundledSnapshotPath } from "../../components/topology/snapshot-file";

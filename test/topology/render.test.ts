@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NETWORKS, NODE_PORT, type NetworkName } from "../../components/networks/networks";
 import { PEER_SNAPSHOT_NAME } from "../../components/node/paths";
-import type { PoolModel } from "../../components/pool/model";
+import type { PoolModel } from "../../components/model/pool";
 import { peerKey } from "../../components/topology/peer";
 import { coreTopology, renderCoreTopology, type AccessPoint, type LocalRootGroup, type Topology } from "../../components/topology/render";
 import { loadPoolTopologies, type TopologySettings } from "../../components/topology/topologies";

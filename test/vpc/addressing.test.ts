@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cidrContains, ipv4ToInt, parseCidr } from "../../components/vpc/cidr";
-import { checkVpcCidr, hostAddress, missingZonesError, planSubnets, resolveZones } from "../../components/vpc/addressing";
-import type { PoolModel } from "../../components/pool/model";
+import { cidrContains, ipv4ToInt, parseCidr } from "../../components/config/cidr";
+import { checkVpcCidr, hostAddress, missingZonesError, planSubnets, resolveZones } from "../../components/backends/aws/addressing";
+import type { PoolModel } from "../../components/model/pool";
 import { readSettings } from "../../components/config/read";
-import { buildPoolModel } from "../../components/pool/model";
+import { buildPoolModel } from "../../components/model/pool";
 import { rawConfig, type ConfigValues } from "../helpers/config";
 import { testModel } from "../helpers/model";
 

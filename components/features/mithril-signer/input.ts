@@ -5,8 +5,8 @@
  */
 import { isIPv4 } from "node:net";
 import type { NetworkProfile } from "../../networks/networks";
-import { isReleaseVersion, isSha256 } from "../../node/releases";
-import type { HostSpec } from "../../pool/model";
+import { isReleaseVersion, isSha256 } from "../../networks/releases";
+import type { HostSpec } from "../../model/pool";
 
 /** The forward proxy's port on a relay: the port the Mithril docs recommend (run-signer-node.md). */
 export const RELAY_PROXY_PORT = 3132;

@@ -16,8 +16,8 @@
  * estimate takes 2, and adds the write-ahead log and head block (about three hours of samples
  * uncompressed, 16 bytes each at most).
  */
-import { HOURS_PER_MONTH, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "../../cost/prices";
-import { lookupInstanceType } from "../../host/instance-types";
+import { HOURS_PER_MONTH, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "../../backends/aws/prices";
+import { lookupInstanceType } from "../../backends/aws/instance-types";
 import { RETENTION_DAYS } from "./timing";
 
 export const SERIES_PER_TARGET = { node: 200, nodeExporter: 350, scrape: 5, alerts: 30 } as const;

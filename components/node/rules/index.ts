@@ -2,7 +2,7 @@
  * Every file the kit ships that cardano-node reads, checked by the node's own rules before it leaves the
  * plan: the topology, the peer snapshot it names, and the settings laid over config.json.
  */
-import type { PoolModel, HostSpec } from "../../pool/model";
+import type { PoolModel, HostSpec } from "../../model/pool";
 import { checkNodeSettings } from "./node-config";
 import { decodePeerSnapshot, refusalsFor } from "./peer-snapshot";
 import { checkTopology } from "./topology";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { proxyRelays, type MithrilSignerInput } from "../../../components/features/mithril-signer/input";
 import { NETWORKS, type NetworkName } from "../../../components/networks/networks";
 import { KIT_MITHRIL_PINS } from "../../../components/node/pins";
-import type { PoolModel } from "../../../components/pool/model";
+import type { PoolModel } from "../../../components/model/pool";
 import { testModel } from "../../helpers/model";
 
 export const MITHRIL_VERSION = "2630.0";

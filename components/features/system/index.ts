@@ -6,11 +6,11 @@
  * server this way; keep the old key in your agent until `pulumi up` has finished). Nothing here restarts
  * the node.
  */
-import { APT_AUTO_UPGRADES_PATH, renderAptAutoUpgrades } from "../host/hardening-updates";
-import { renderSshdDropIn, SSHD_DROP_IN_PATH } from "../host/hardening-sshd";
-import { CHRONY_SOURCES_PATH, renderChronySources } from "../host/hardening-time";
-import { ADMIN_USER, NODE_GROUP, NODE_USER } from "../node/paths";
-import { ROOT_FILE, type Feature } from "./feature";
+import { APT_AUTO_UPGRADES_PATH, renderAptAutoUpgrades } from "./updates";
+import { renderSshdDropIn, SSHD_DROP_IN_PATH } from "./sshd";
+import { CHRONY_SOURCES_PATH, renderChronySources } from "./time";
+import { ADMIN_USER, NODE_GROUP, NODE_USER } from "../../node/paths";
+import { ROOT_FILE, type Feature } from "../feature";
 
 /** Debian/Ubuntu packages the kit's steps need on every host (sorted). */
 export const SYSTEM_PACKAGES = ["chrony", "curl", "e2fsprogs", "nftables", "python3", "unattended-upgrades", "util-linux"] as const;

@@ -16,9 +16,9 @@ import { gzipSync } from "node:zlib";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { DATA_VOLUME_TAG } from "../node/tags";
-import type { HostSpec, PoolModel } from "../pool/model";
-import { poolTags } from "../pool/tags";
+import { DATA_VOLUME_TAG } from "../../node/tags";
+import type { HostSpec, PoolModel } from "../../model/pool";
+import { poolTags } from "./tags";
 import { renderBootstrap } from "./bootstrap";
 
 /** Where the data volume is attached; on Nitro instances it appears as an NVMe device named by volume id. */

@@ -1,5 +1,5 @@
 /** The pool's estimated monthly bill, per host and in total, for the plan. */
-import type { PoolModel } from "../pool/model";
+import type { PoolModel } from "../../model/pool";
 import { HOURS_PER_MONTH, PRICE_TABLE_DATE, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "./prices";
 
 export interface HostCost {

@@ -7,21 +7,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planDeployment } from "../deployment/deployment";
 import { deliver, type DeliveryConnection } from "../delivery/deliver";
-import { serverGate } from "../delivery/server-gate";
-import { RelayRecords } from "../dns/relay-records";
+import { serverGate } from "../backends/aws/server-gate";
+import { RelayRecords } from "../backends/aws/relay-records";
 import { adminTags } from "../firewall/admin-sync";
-import { SecurityGroups } from "../firewall/security-groups";
+import { SecurityGroups } from "../backends/aws/security-groups";
 import { firewallPolicy } from "../firewall/policy";
-import { ubuntuAmiFilter } from "../host/ami";
-import { Host } from "../host/host";
-import { KesReminders } from "../keys/kes-reminders";
-import { MetadataBucket } from "../metadata/metadata-bucket";
-import { PoolVpc } from "../vpc/pool-vpc";
-import { METADATA_OBJECT_KEY } from "./identity";
+import { ubuntuAmiFilter } from "../backends/aws/ami";
+import { Host } from "../backends/aws/host";
+import { KesReminders } from "../backends/aws/kes-reminders";
+import { MetadataBucket } from "../backends/aws/metadata-bucket";
+import { PoolVpc } from "../backends/aws/pool-vpc";
+import { METADATA_OBJECT_KEY } from "../pool/identity";
 import type { LoadedPool } from "./load";
-import type { HostRole, HostSpec } from "./model";
-import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "./registration";
-import { poolTags } from "./tags";
+import type { HostRole, HostSpec } from "../model/pool";
+import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "../pool/registration";
+import { poolTags } from "../backends/aws/tags";
 
 export interface StakePoolArgs {
   /** The checked pool and everything its hosts receive (loadPool). */

@@ -5,13 +5,13 @@
 import { AUTO_VALUE, fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
 import { checkAdminCidrs } from "../firewall/admin-cidrs";
-import type { InstanceTypeInfo } from "../host/instance-types";
-import { checkDataVolume, checkInstanceType, type HostRole } from "../host/sizing";
-import { checkSshPublicKey } from "../host/ssh-key";
+import type { InstanceTypeInfo } from "../backends/aws/instance-types";
+import { checkDataVolume, checkInstanceType, type HostRole } from "../backends/aws/sizing";
+import { checkSshPublicKey } from "../config/ssh-key";
 import { NETWORKS, type NetworkProfile } from "../networks/networks";
-import { checkVpcCidr, hostAddress, placeHosts, planSubnets, resolveZones, type SubnetSpec } from "../vpc/addressing";
+import { checkVpcCidr, hostAddress, placeHosts, planSubnets, resolveZones, type SubnetSpec } from "../backends/aws/addressing";
 
-export type { HostRole } from "../host/sizing";
+export type { HostRole } from "../backends/aws/sizing";
 
 export interface HostSpec {
   /** "core", or "relay-<n>". Identity: never renamed. */

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolModel } from "../pool/model";
-import { poolTags } from "../pool/tags";
+import type { PoolModel } from "../../model/pool";
+import { poolTags } from "./tags";
 import { missingZonesError } from "./addressing";
 
 export interface PoolVpcArgs {

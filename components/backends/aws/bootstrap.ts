@@ -12,7 +12,7 @@
  * shows a placeholder in its place.
  */
 import * as yaml from "js-yaml";
-import { hostname, type HostSpec, type PoolModel } from "../pool/model";
+import { hostname, type HostSpec, type PoolModel } from "../../model/pool";
 
 export interface HostKeyPair {
   /** OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`). */

@@ -7,9 +7,9 @@
  * deliveries to the core), so a relay forwards TCP, but only to the core's SSH port. The core forwards
  * nothing. Sources: sshd_config(5) of OpenSSH 9.x (Ubuntu 24.04 ships 9.6; Debian 12, 9.2).
  */
-import { SSH_PORT } from "../networks/networks";
-import { ADMIN_USER } from "../node/paths";
-import type { HostSpec, PoolModel } from "../pool/model";
+import { SSH_PORT } from "../../networks/networks";
+import { ADMIN_USER } from "../../node/paths";
+import type { HostSpec, PoolModel } from "../../model/pool";
 
 /** Read before the image's own drop-ins (first value wins in sshd). */
 export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-stakepool.conf";

@@ -9,9 +9,9 @@
  * A further zone is used only by the hosts pinned to it, so adding one moves no running server (a zone
  * change replaces a server and its data volume: the volume lives in one zone).
  */
-import { fullKey } from "../config/settings";
-import { Findings } from "../config/problems";
-import { isPrivateIpv4Range, ipv4HostAt, ipv4Subnet, parseCidr, type Cidr } from "./cidr";
+import { fullKey } from "../../config/settings";
+import { Findings } from "../../config/problems";
+import { isPrivateIpv4Range, ipv4HostAt, ipv4Subnet, parseCidr, type Cidr } from "../../config/cidr";
 
 export const SUBNET_PREFIX = 24;
 /** The core's offset inside its subnet; relay n sits at CORE_OFFSET + n. AWS reserves offsets 0-3 and 255. */

@@ -3,9 +3,9 @@
  * cannot be switched off; below the network's recommendation is a warning on testnets and an error on
  * mainnet unless `stakepool:allowBelowRecommended` is true.
  */
-import { fullKey } from "../config/settings";
-import { Findings } from "../config/problems";
-import { HARDWARE_FLOOR, type NetworkProfile } from "../networks/networks";
+import { fullKey } from "../../config/settings";
+import { Findings } from "../../config/problems";
+import { HARDWARE_FLOOR, type NetworkProfile } from "../../networks/networks";
 import { INSTANCE_TYPES, KNOWN_FAMILIES, lookupInstanceType, type InstanceTypeInfo } from "./instance-types";
 
 export type HostRole = "core" | "relay";

@@ -9,10 +9,10 @@ import { fullKey, SETTINGS, type Settings } from "../config/settings";
 import { coldSeedsInConfig, refuseColdMaterialInConfig } from "../keys/cold";
 import { coldVerificationKeyOf } from "../keys/cold-seed";
 import { resolveReleases, type NodeReleases } from "../node/pins";
-import { loadIdentity, type PoolIdentity } from "./identity";
-import { checkStackName } from "./stack-name";
-import { buildPoolModel, type PoolModel } from "./model";
-import { loadPoolPeers, type PoolPeers } from "./peers";
+import { loadIdentity, type PoolIdentity } from "../pool/identity";
+import { checkStackName } from "../pool/stack-name";
+import { buildPoolModel, type PoolModel } from "../model/pool";
+import { loadPoolPeers, type PoolPeers } from "../pool/peers";
 
 export interface LoadedPool {
   readonly settings: Settings;

@@ -8,8 +8,8 @@
  */
 import * as command from "@pulumi/command";
 import type * as pulumi from "@pulumi/pulumi";
-import { NODE_SERVICE, SOCKET_PATH } from "../node/paths";
-import { connectionArgs, onServer, type DeliveryConnection } from "./deliver";
+import { NODE_SERVICE, SOCKET_PATH } from "../../node/paths";
+import { connectionArgs, onServer, type DeliveryConnection } from "../../delivery/deliver";
 
 /** How long a node may take to run again after its server was stopped and started (ledger replay). */
 export const GATE_TIMEOUT_SECONDS = 1800;

@@ -4,9 +4,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { HostRole, PoolModel } from "../pool/model";
-import { poolTags } from "../pool/tags";
-import type { FirewallPolicy } from "./policy";
+import type { HostRole, PoolModel } from "../../model/pool";
+import { poolTags } from "./tags";
+import type { FirewallPolicy } from "../../firewall/policy";
 
 export interface SecurityGroupsArgs {
   readonly model: PoolModel;

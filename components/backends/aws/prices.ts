@@ -2,7 +2,7 @@
  * On-demand prices the plan uses to estimate a pool's monthly bill. An estimate, not a quote: Linux,
  * on-demand, no data transfer, no Savings Plans. Check https://aws.amazon.com/ec2/pricing/on-demand/.
  */
-import type { InstanceTypeInfo } from "../host/instance-types";
+import type { InstanceTypeInfo } from "./instance-types";
 
 /** When these prices were taken from AWS's public price list. */
 export const PRICE_TABLE_DATE = "2026-06";
