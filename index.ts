@@ -6,10 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { rawConfigFromRuntime } from "./components/config/pulumi-config";
 import { isPlanRun, planNow } from "./components/config/mode";
 import { ConfigurationError, formatWarning } from "./components/config/problems";
-import { loadPool, type LoadedPool } from "./components/program/load";
+import { loadPool, type PoolPlan } from "./components/program/load";
 import { StakePool } from "./components/program/stake-pool";
 
-function load(): LoadedPool {
+function load(): PoolPlan {
   try {
     // The Pulumi CLI runs the program from the project folder; the plan loads it from there too.
     const plan = isPlanRun();

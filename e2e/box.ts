@@ -9,8 +9,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { planDeployment } from "../components/deployment/deployment";
 import { renderBootstrap, type HostKeyPair } from "../components/backends/aws/bootstrap";
-import { DATA_VOLUME_TAG } from "../components/node/tags";
-import type { LoadedPool } from "../components/program/load";
+import { DATA_VOLUME_TAG } from "../components/backends/aws/tags";
+import type { PoolPlan } from "../components/program/load";
 import { hostname } from "../components/model/pool";
 import { applySteps, planSteps, type PlannedStep, type Rewrite, type StepRun } from "./deploy";
 import { Guest, type GuestSpec } from "./guest";
@@ -57,7 +57,7 @@ export class Box {
   private digests = new Map<string, string>();
   private services: ChildProcess | undefined;
   private stateFile: string;
-  pool: LoadedPool;
+  pool: PoolPlan;
   inputs: PoolInputs;
 
   private constructor(

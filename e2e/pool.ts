@@ -8,7 +8,7 @@ import path from "node:path";
 import type { RawConfig } from "../components/config/read";
 import { kesPeriodAt } from "../components/keys/kes";
 import { NETWORKS } from "../components/networks/networks";
-import { loadPool, type LoadedPool } from "../components/program/load";
+import { loadPool, type PoolPlan } from "../components/program/load";
 import { KES_SKEY, opcertFor, VRF_SKEY } from "../test/helpers/hot-keys";
 import { ADMIN } from "./network";
 
@@ -51,6 +51,6 @@ export function poolConfig(inputs: PoolInputs): RawConfig {
 }
 
 /** The pool as `pulumi up` would load it at `now`. */
-export function loadBoxPool(inputs: PoolInputs, now: Date): LoadedPool {
+export function loadBoxPool(inputs: PoolInputs, now: Date): PoolPlan {
   return loadPool(poolConfig(inputs), STACK, { deploying: true, baseDir: ROOT, now });
 }

@@ -22,7 +22,7 @@ import type { CommandResult, Wire } from "./network";
 
 /** The kit's dial settings for a delivery (the same for both hops). */
 const DIAL = (() => {
-  const args = connectionArgs({ host: "", hostKey: "" });
+  const args = connectionArgs({ host: "", hostKey: "", user: ADMIN_USER, port: 22 });
   return { limit: Number(args.dialErrorLimit), timeoutSeconds: Number(args.perDialTimeout) };
 })();
 

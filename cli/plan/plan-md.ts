@@ -6,7 +6,7 @@ import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../component
 import { METRICS_PORT } from "../../components/networks/networks";
 import { nodeReleaseUrl } from "../../components/networks/releases";
 import { planDeployment } from "../../components/deployment/deployment";
-import type { LoadedPool } from "../../components/program/load";
+import type { PoolPlan } from "../../components/program/load";
 import type { HostRole, PoolModel } from "../../components/model/pool";
 import { peerKey } from "../../components/topology/peer";
 import { skippedSummary } from "../../components/topology/snapshot";
@@ -24,7 +24,7 @@ export interface HostRow {
 }
 
 export interface PlanDocument {
-  readonly pool: LoadedPool;
+  readonly pool: PoolPlan;
   readonly model: PoolModel;
   readonly hosts: readonly HostRow[];
   readonly relayRegistration: readonly string[];
@@ -69,7 +69,7 @@ function reachability(model: PoolModel): string[] {
   ];
 }
 
-function peersSection(pool: LoadedPool): string[] {
+function peersSection(pool: PoolPlan): string[] {
   const { model, peers } = pool;
   const { relayPeers, snapshot, identity } = peers;
   const listed = relayPeers.community.get(model.relays[0]!.name)?.length ?? 0;
@@ -94,7 +94,7 @@ function peersSection(pool: LoadedPool): string[] {
   return lines;
 }
 
-function nodeSection(pool: LoadedPool): string[] {
+function nodeSection(pool: PoolPlan): string[] {
   const { node, mithril } = pool.releases;
   const pinned = (pin: { sha256: string | undefined; source: string }) =>
     pin.sha256 === undefined
@@ -110,7 +110,7 @@ function nodeSection(pool: LoadedPool): string[] {
   ];
 }
 
-function identitySection(pool: LoadedPool): string[] {
+function identitySection(pool: PoolPlan): string[] {
   const { identity, model } = pool;
   const { hotKeys } = identity;
   const lines: string[] = [];
@@ -144,8 +144,8 @@ function identitySection(pool: LoadedPool): string[] {
   } else {
     lines.push("- No metadata is declared (`stakepool:metadata`): the pool registers without a metadata URL and hash.");
   }
-  if (identity.dnsZone) {
-    lines.push(`- Relay DNS names in the Route53 zone ${identity.dnsZone}: ${[...identity.relayDnsNames.values()].join(", ")} (never the core).`);
+  if (pool.backend.dnsZone) {
+    lines.push(`- Relay DNS names in the Route53 zone ${pool.backend.dnsZone}: ${[...pool.backend.relayDnsNames.values()].join(", ")} (never the core).`);
   }
   if (identity.reminders) {
     const at = identity.reminders.at.map((r) => `${r.at.toISOString()} (${r.daysBefore} days before)`);
@@ -161,7 +161,7 @@ const EFFECT: Readonly<Record<string, string>> = {
   restart: "node restarts, one host at a time",
 };
 
-function deliveriesSection(pool: LoadedPool): string[] {
+function deliveriesSection(pool: PoolPlan): string[] {
   const deployment = planDeployment(pool);
   const rows: string[][] = [];
   for (const { host, steps, via } of deployment.hosts) {
@@ -181,7 +181,7 @@ function deliveriesSection(pool: LoadedPool): string[] {
   ];
 }
 
-function nodeSettingsSection(pool: LoadedPool): string[] {
+function nodeSettingsSection(pool: PoolPlan): string[] {
   const rows = planDeployment(pool).hosts.map(({ host, planFiles }) => {
     const settings = JSON.parse(planFiles.get("node-config.json")!) as Record<string, unknown>;
     return [host.name, Object.entries(settings).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(", ")];
@@ -208,8 +208,8 @@ function resourceCounts(resources: readonly CapturedResource[]): string[] {
   ];
 }
 
-function costSection(model: PoolModel): string[] {
-  const cost = estimateMonthlyCost(model);
+function costSection(pool: PoolPlan): string[] {
+  const cost = estimateMonthlyCost(pool.model, pool.backend);
   const usd = (n: number) => `$${n.toFixed(2)}`;
   return [
     ...table(
@@ -226,11 +226,12 @@ function costSection(model: PoolModel): string[] {
 
 export function renderPlanMarkdown(doc: PlanDocument): string {
   const { model } = doc;
+  const placement = doc.pool.backend;
   const lines: string[] = [
     `# Plan of stack \`${model.stack}\``,
     "",
-    `A ${model.network.name} stake pool in ${model.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
-      `VPC ${model.vpcCidr} over ${model.subnets.map((s) => s.availabilityZone).join(", ")}.`,
+    `A ${model.network.name} stake pool in ${placement.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
+      `VPC ${placement.vpcCidr} over ${placement.subnets.map((s) => s.availabilityZone).join(", ")}.`,
     "Rendered by `npm run plan` under Pulumi mocks, without a cloud account. Values written `<… of …>` are " +
       "assigned by AWS at deploy time.",
     "",
@@ -239,7 +240,7 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     ...table(
       ["host", "role", "zone", "instance type", "RAM", "vCPUs", "data volume", "root volume", "private IP", "public IP"],
       doc.hosts.map((h) => {
-        const spec = model.hosts.find((m) => m.name === h.name);
+        const spec = placement.hosts.get(h.name);
         return [
           h.name,
           h.role,
@@ -289,7 +290,7 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "",
     "## Estimated monthly cost",
     "",
-    ...costSection(model),
+    ...costSection(doc.pool),
     "",
     "## Resources",
     "",

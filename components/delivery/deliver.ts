@@ -11,7 +11,6 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { ADMIN_USER } from "../node/paths";
 import { deliveryScript, deliveryStdin, removalScript, type Delivery } from "./bundle";
 
 export interface Endpoint {
@@ -19,6 +18,9 @@ export interface Endpoint {
   readonly host: pulumi.Input<string>;
   /** The server's SSH host key, `ssh-ed25519 AAAA…`. */
   readonly hostKey: pulumi.Input<string>;
+  /** The login user (passwordless sudo) and SSH port the backend gave the host. */
+  readonly user: string;
+  readonly port: number;
 }
 
 export interface DeliveryConnection extends Endpoint {
@@ -37,16 +39,19 @@ export interface DeliverArgs {
 
 /** A fresh server takes a minute or two to accept SSH, and the admin networks sync within a minute: keep dialling. */
 const DIAL = { dialErrorLimit: 60, perDialTimeout: 10 } as const;
+const DEFAULT_SSH_PORT = 22;
 
 /** The SSH connection for a delivery, through the proxy when there is one, host keys pinned on both hops. */
 export function connectionArgs(connection: DeliveryConnection): command.types.input.remote.ConnectionArgs {
-  return {
-    host: connection.host,
-    user: ADMIN_USER,
-    hostKey: connection.hostKey,
+  const endpoint = (e: Endpoint) => ({
+    host: e.host,
+    // The provider's default port is 22: left out then, so a pool's existing commands see no change.
+    ...(e.port !== DEFAULT_SSH_PORT ? { port: e.port } : {}),
+    user: e.user,
+    hostKey: e.hostKey,
     ...DIAL,
-    ...(connection.proxy !== undefined ? { proxy: { host: connection.proxy.host, user: ADMIN_USER, hostKey: connection.proxy.hostKey, ...DIAL } } : {}),
-  };
+  });
+  return { ...endpoint(connection), ...(connection.proxy !== undefined ? { proxy: endpoint(connection.proxy) } : {}) };
 }
 
 /** Names the server in the script, so that a new server (same address) re-runs it. */

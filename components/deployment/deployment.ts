@@ -11,7 +11,7 @@
  */
 import { FEATURES, type HostStep } from "../features";
 import { checkNodeFiles } from "../node/rules";
-import type { LoadedPool } from "../program/load";
+import type { LoadedPool } from "../pool/loaded";
 import type { HostSpec } from "../model/pool";
 
 export interface HostDeployment {

@@ -5,7 +5,7 @@
  * A feature is one file; adding one touches its file and the list in ./index.ts.
  */
 import type { Delivery } from "../delivery/bundle";
-import type { LoadedPool } from "../program/load";
+import type { LoadedPool } from "../pool/loaded";
 import type { HostSpec } from "../model/pool";
 
 /**

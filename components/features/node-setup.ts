@@ -30,9 +30,9 @@ export const nodeSetup: Feature = {
     const { model, releases } = pool;
     const keys = mithrilKeys(model.network);
     const env = renderSettingsFile(`Settings of the stakepool node scripts on ${host.name}`, {
-      ...nodeSettings(model),
+      ...nodeSettings(model, host),
       // The size the kit gave the data volume: a larger one re-runs this step, which grows the file system.
-      DATA_VOLUME_GIB: String(host.dataVolumeGiB),
+      DATA_VOLUME_GIB: String(host.dataDiskGiB),
       MITHRIL_BOOTSTRAP: String(releases.mithril !== undefined),
       ...(releases.mithril ? { MITHRIL_SHA256: releases.mithril.sha256 ?? "", MITHRIL_VERSION: releases.mithril.version } : {}),
     });

@@ -21,10 +21,8 @@ export interface HardwareRecommendation {
   readonly vcpus: number;
 }
 
-/** Sizes the kit picks when the operator leaves a size setting on "auto" (or 0). */
+/** Sizes the kit picks when the operator leaves a size setting on 0 (a cloud backend's host types are its own). */
 export interface HardwareDefaults {
-  readonly coreInstanceType: string;
-  readonly relayInstanceType: string;
   readonly dataDiskGiB: number;
 }
 
@@ -61,11 +59,7 @@ export const HARDWARE_FLOOR = { memoryGiB: 4, dataDiskGiB: 24 } as const;
 const KES = { slotsPerKesPeriod: 129600, maxKesEvolutions: 62, slotLengthSeconds: 1 } as const;
 
 const TESTNET_RECOMMENDED: HardwareRecommendation = { memoryGiB: 8, dataDiskGiB: 50, vcpus: 2 };
-const TESTNET_DEFAULTS: HardwareDefaults = {
-  coreInstanceType: "t3.large",
-  relayInstanceType: "t3.large",
-  dataDiskGiB: 50,
-};
+const TESTNET_DEFAULTS: HardwareDefaults = { dataDiskGiB: 50 };
 
 export const NETWORKS: Readonly<Record<NetworkName, NetworkProfile>> = {
   mainnet: {
@@ -82,7 +76,7 @@ export const NETWORKS: Readonly<Record<NetworkName, NetworkProfile>> = {
     // 24 GB RAM for the in-memory ledger; 300 GB free disk (DB was 203 GB in 2025-05); 2+ cores = 4 vCPUs.
     recommended: { memoryGiB: 24, dataDiskGiB: 300, vcpus: 4 },
     // r6i.xlarge: 4 vCPUs, 32 GiB, not burstable. 350 GiB is the recommended disk with headroom.
-    defaults: { coreInstanceType: "r6i.xlarge", relayInstanceType: "r6i.xlarge", dataDiskGiB: 350 },
+    defaults: { dataDiskGiB: 350 },
     mithrilAggregator: "https://aggregator.release-mainnet.api.mithril.network/aggregator",
     mithrilRelease: "release-mainnet",
   },

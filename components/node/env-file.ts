@@ -3,7 +3,7 @@
  * static files; everything they touch (paths, URLs, the network, the metrics address) is named here,
  * from the same constants every other rendering uses, so scripts and units cannot disagree.
  */
-import type { PoolModel } from "../model/pool";
+import type { DataDisk, HostSpec, PoolModel } from "../model/pool";
 import type { NodeReleases } from "./pins";
 import {
   CURRENT_LINK,
@@ -24,7 +24,6 @@ import {
   NODE_USER,
 } from "./paths";
 import { MITHRIL_RELEASE_BASE_URL, MITHRIL_TARBALL_PATTERN, NODE_RELEASE_BASE_URL, NODE_TARBALL_PATTERN } from "../networks/releases";
-import { DATA_VOLUME_TAG } from "./tags";
 
 /** IMDS, reachable from the instance only (link-local). */
 export const IMDS_URL = "http://169.254.169.254";
@@ -44,18 +43,27 @@ export const SETUP_ATTEMPT_SECONDS = 14400;
 /** A restarted node must stay up this long before the rollout moves on to the next host. */
 export const NODE_HEALTHY_SECONDS = 30;
 
+/** Where the host's chain database lives, as the setup's data-volume.sh reads it. */
+function dataDiskSettings(disk: DataDisk): Record<string, string> {
+  switch (disk.kind) {
+    case "tagged-volume":
+      return { DATA_VOLUME_TAG: disk.tag, DEVICE_BY_ID_DIR, DEVICE_WAIT_SECONDS: String(DEVICE_WAIT_SECONDS), IMDS_URL };
+    case "device":
+      return { DATA_DEVICE: disk.path, DEVICE_WAIT_SECONDS: String(DEVICE_WAIT_SECONDS) };
+    case "folder":
+      return { DATA_FOLDER: "true" };
+  }
+}
+
 /** The settings as name → value, for one host. They change only with the kit's own paths and URLs. */
-export function nodeSettings(model: PoolModel): Record<string, string> {
+export function nodeSettings(model: PoolModel, host: HostSpec): Record<string, string> {
   return {
+    ...dataDiskSettings(host.dataDisk),
     CURRENT_LINK,
     DATA_LABEL,
     DATA_MOUNT,
-    DATA_VOLUME_TAG,
     DB_DIR,
-    DEVICE_BY_ID_DIR,
-    DEVICE_WAIT_SECONDS: String(DEVICE_WAIT_SECONDS),
     FSTAB: "/etc/fstab",
-    IMDS_URL,
     INSTALL_ROOT,
     KIT_NODE_CONFIG_NAME,
     LOCK_FILE: NODE_LOCK_FILE,

@@ -1,14 +1,13 @@
 /**
  * The pool's identity, checked: its hot keys (and what they say about the operational certificate),
- * its metadata (the exact bytes, their hash, where they are served), the relays' DNS names, the
- * certificate reminders and the registration parameters. Pure: `now` is passed in.
+ * its metadata (the exact bytes, their hash, where they are served), the certificate reminders and the
+ * registration parameters. Pure: `now` is passed in.
  */
 import { fullKey, type Settings } from "../config/settings";
 import { checkPoolCost } from "../config/pool-numbers";
 import { Findings } from "../config/problems";
 import { readHotKeys, type HotKeys } from "../keys/hot-keys";
 import { checkMetadataUrl, METADATA_URL_DEFAULT_MAX_BYTES } from "../metadata/url";
-import { checkRelayDnsName } from "../metadata/relay-dns";
 import { buildPoolMetadataFile, type PoolMetadataFile } from "../metadata/pool-metadata-file";
 import type { PoolModel } from "../model/pool";
 
@@ -36,9 +35,6 @@ export interface PoolIdentity {
   /** The raw envelopes to deliver to the core, when the core forges. */
   readonly hotKeyFiles: { readonly kes: string; readonly vrf: string; readonly opcert: string } | undefined;
   readonly metadata: MetadataHosting | undefined;
-  /** Relay name → its DNS name under stakepool:dnsZone. */
-  readonly relayDnsNames: ReadonlyMap<string, string>;
-  readonly dnsZone: string | undefined;
   /** Certificate expiry reminders still in the future at deploy time. */
   readonly reminders: { readonly email: string; readonly expiresAt: Date; readonly at: readonly Reminder[] } | undefined;
   readonly registration: { readonly pledge: string | undefined; readonly cost: string | undefined; readonly margin: string | undefined };
@@ -63,7 +59,7 @@ function isBucketName(name: string): boolean {
   return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name) && !name.startsWith("xn--") && !name.endsWith("-s3alias");
 }
 
-function loadMetadata(settings: Settings, model: PoolModel, findings: Findings): MetadataHosting | undefined {
+function loadMetadata(settings: Settings, model: PoolModel, hosting: MetadataHostingPlace | undefined, findings: Findings): MetadataHosting | undefined {
   const declared = Object.keys(settings.metadata).length > 0;
   // Every problem in one run: a metadata URL's own problems are reported even when the file cannot be built.
   const given = settings.metadataUrl.trim();
@@ -83,14 +79,14 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
 
   let bucket: string | undefined;
   let url = settings.metadataUrl.trim();
-  if (settings.hostMetadata) {
+  if (settings.hostMetadata && hosting !== undefined) {
     bucket = settings.metadataBucket.trim() || defaultMetadataBucket(file.metadata.ticker, model.network.name);
     if (!isBucketName(bucket)) {
       findings.problem(fullKey("metadataBucket"), `${JSON.stringify(bucket)} is not a valid S3 bucket name (3-63 of a-z, 0-9 and -)`, `pulumi config set ${fullKey("metadataBucket")} ${file.metadata.ticker.toLowerCase()}-meta`);
       return undefined;
     }
     if (url === "") {
-      url = metadataBucketUrl(bucket, model.region);
+      url = metadataBucketUrl(bucket, hosting.s3Region);
       if (Buffer.byteLength(url) > METADATA_URL_DEFAULT_MAX_BYTES) {
         findings.problem(
           fullKey("metadataBucket"),
@@ -117,25 +113,19 @@ function loadMetadata(settings: Settings, model: PoolModel, findings: Findings):
   return { file, url, bucket };
 }
 
-function loadDns(settings: Settings, model: PoolModel, findings: Findings): Map<string, string> {
-  const names = new Map<string, string>();
-  const zone = settings.dnsZone.trim().replace(/\.$/, "").toLowerCase();
-  if (zone === "") return names;
-  for (const relay of model.relays) {
-    const name = `${relay.name}.${zone}`;
-    if (!checkRelayDnsName(name, fullKey("dnsZone"), findings)) return new Map();
-    names.set(relay.name, name);
-  }
-  return names;
+/** Where the kit can host the metadata file: an S3 bucket in this region (the AWS backend), or nowhere. */
+export interface MetadataHostingPlace {
+  readonly s3Region: string;
 }
 
 export interface IdentityInputs {
   readonly settings: Settings;
   readonly model: PoolModel;
   readonly now: Date;
+  readonly hosting: MetadataHostingPlace | undefined;
 }
 
-export function loadIdentity({ settings, model, now }: IdentityInputs): { identity: PoolIdentity; findings: Findings } {
+export function loadIdentity({ settings, model, now, hosting }: IdentityInputs): { identity: PoolIdentity; findings: Findings } {
   const findings = new Findings();
   const hotKeys = readHotKeys(
     { kesSigningKey: settings.kesSigningKey, vrfSigningKey: settings.vrfSigningKey, operationalCertificate: settings.operationalCertificate },
@@ -145,8 +135,7 @@ export function loadIdentity({ settings, model, now }: IdentityInputs): { identi
     findings,
   );
   const forging = hotKeys.state === "checked" || hotKeys.state === "withheld";
-  const metadata = loadMetadata(settings, model, findings);
-  const relayDnsNames = loadDns(settings, model, findings);
+  const metadata = loadMetadata(settings, model, hosting, findings);
 
   let reminders: PoolIdentity["reminders"];
   const email = settings.alertEmail.trim();
@@ -169,8 +158,6 @@ export function loadIdentity({ settings, model, now }: IdentityInputs): { identi
       hotKeys,
       hotKeyFiles: forging ? { kes: settings.kesSigningKey, vrf: settings.vrfSigningKey, opcert: settings.operationalCertificate } : undefined,
       metadata,
-      relayDnsNames,
-      dnsZone: relayDnsNames.size > 0 ? settings.dnsZone.trim().replace(/\.$/, "").toLowerCase() : undefined,
       reminders,
       registration: { pledge: orPlaceholder(settings.pledge), cost: orPlaceholder(settings.cost), margin: orPlaceholder(settings.margin) },
     },

@@ -40,7 +40,7 @@ export function peerIdentity(settings: Settings, model: PoolModel, ticker: strin
     "is empty and the pool has no metadata ticker, so the relays' peers are drawn from the stack's name and " +
       "region; another pool with the same stack name would draw the same peers. Set any text unique to your pool",
   );
-  return { identity: { value: `${model.network.name}/${model.region}/${model.stack}`, source: "stack" }, findings };
+  return { identity: { value: `${model.network.name}/${model.location}/${model.stack}`, source: "stack" }, findings };
 }
 
 export function loadPoolPeers(

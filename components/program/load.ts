@@ -6,21 +6,52 @@
 import { ConfigurationError, Findings, type Problem, type Warning } from "../config/problems";
 import { readSettings, type RawConfig } from "../config/read";
 import { fullKey, SETTINGS, type Settings } from "../config/settings";
+import { checkAdminCidrs } from "../firewall/admin-cidrs";
 import { coldSeedsInConfig, refuseColdMaterialInConfig } from "../keys/cold";
 import { coldVerificationKeyOf } from "../keys/cold-seed";
-import { resolveReleases, type NodeReleases } from "../node/pins";
-import { loadIdentity, type PoolIdentity } from "../pool/identity";
+import { poolOf, type PoolModel } from "../model/pool";
+import { NETWORKS } from "../networks/networks";
+import { resolveReleases } from "../node/pins";
+import { loadIdentity } from "../pool/identity";
+import type { LoadedPool } from "../pool/loaded";
+import { loadPoolPeers } from "../pool/peers";
 import { checkStackName } from "../pool/stack-name";
-import { buildPoolModel, type PoolModel } from "../model/pool";
-import { loadPoolPeers, type PoolPeers } from "../pool/peers";
+import { placeOnAws, type AwsPlacement } from "../backends/aws/placement";
 
-export interface LoadedPool {
-  readonly settings: Settings;
-  readonly model: PoolModel;
-  readonly releases: NodeReleases;
-  readonly identity: PoolIdentity;
-  readonly peers: PoolPeers;
-  readonly warnings: readonly Warning[];
+/** A loaded pool and where its hosts are. */
+export interface PoolPlan extends LoadedPool {
+  readonly backend: AwsPlacement;
+}
+
+export interface PlacedPool {
+  readonly model: PoolModel | undefined;
+  readonly placement: AwsPlacement | undefined;
+  readonly findings: Findings;
+}
+
+/** The pool's hosts, placed by the backend, and its cloud-neutral model. */
+export function placePool(settings: Settings, region: string, stack: string): PlacedPool {
+  const findings = new Findings();
+  const network = NETWORKS[settings.network];
+  const placed = placeOnAws(settings, region, network);
+  const admin = checkAdminCidrs(settings.adminCidrs, network.name, { vpcCidr: settings.vpcCidr });
+  findings.absorb(admin.findings);
+  findings.absorb(placed.findings);
+  const { hosts, placement } = placed;
+  if (!hosts || !placement || findings.problems.length > 0) return { model: undefined, placement: undefined, findings };
+  const model = poolOf(
+    {
+      stack,
+      network,
+      adminCidrs: admin.cidrs,
+      authorizedKey: placement.sshPublicKey,
+      protect: network.name === "mainnet",
+      relayConnectionLimit: settings.relayConnectionLimit,
+      location: placement.region,
+    },
+    hosts,
+  );
+  return { model, placement, findings };
 }
 
 export interface LoadOptions {
@@ -34,7 +65,7 @@ export interface LoadOptions {
   readonly now: Date;
 }
 
-export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): LoadedPool {
+export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): PoolPlan {
   const findings = new Findings();
   // Before anything else: a cold key anywhere in config is refused, under any setting name, and also as
   // bare hex when the certificate says which key is the pool's cold key (components/keys/cold-seed.ts).
@@ -67,28 +98,30 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): L
         problems: f.problems.filter((p) => !reported.has(p.setting) && !reported.has(p.setting.replace(/\[\d+\]$/, ""))),
         warnings: f.warnings,
       });
-    const built = buildPoolModel({ settings, region: read.region, stack });
-    findings.absorb(fresh(built.findings));
-    if (built.model) {
-      const releases = resolveReleases(settings, built.model.network, { deploying: options.deploying ?? false });
+    const { model, placement, findings: placing } = placePool(settings, read.region, stack);
+    findings.absorb(fresh(placing));
+    if (model && placement) {
+      const { network } = model;
+      const releases = resolveReleases(settings, network, { deploying: options.deploying ?? false });
       findings.absorb(fresh(releases.findings));
-      const identity = loadIdentity({ settings, model: built.model, now: options.now });
+      const identity = loadIdentity({ settings, model, now: options.now, hosting: { s3Region: placement.region } });
       findings.absorb(fresh(identity.findings));
-      const peers = loadPoolPeers(built.model, settings, {
+      const peers = loadPoolPeers(model, settings, {
         baseDir: options.baseDir,
         ticker: identity.identity.metadata?.file.metadata.ticker,
-        ownAddresses: [...identity.identity.relayDnsNames.values()],
+        ownAddresses: [...placement.relayDnsNames.values()],
       });
       findings.absorb(fresh(peers.findings));
       findings.throwIfAny();
       if (read.settings && peers.peers) {
         return {
           settings: read.settings,
-          model: built.model,
+          model,
           releases: releases.releases,
           identity: identity.identity,
           peers: peers.peers,
           warnings: findings.warnings,
+          backend: placement,
         };
       }
     }

@@ -18,14 +18,14 @@ import { KesReminders } from "../backends/aws/kes-reminders";
 import { MetadataBucket } from "../backends/aws/metadata-bucket";
 import { PoolVpc } from "../backends/aws/pool-vpc";
 import { METADATA_OBJECT_KEY } from "../pool/identity";
-import type { LoadedPool } from "./load";
+import type { PoolPlan } from "./load";
 import type { HostRole, HostSpec } from "../model/pool";
 import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "../pool/registration";
 import { poolTags } from "../backends/aws/tags";
 
 export interface StakePoolArgs {
   /** The checked pool and everything its hosts receive (loadPool). */
-  readonly pool: LoadedPool;
+  readonly pool: PoolPlan;
 }
 
 export interface HostOutput {
@@ -52,32 +52,36 @@ export class StakePool extends pulumi.ComponentResource {
     super("stakepool:index:StakePool", name, {}, opts);
     const { pool } = args;
     const { model, identity } = pool;
+    const placement = pool.backend;
     const parent = { parent: this };
 
-    const vpc = new PoolVpc(`${name}-vpc`, { model }, parent);
+    const vpc = new PoolVpc(`${name}-vpc`, { model, placement }, parent);
     const groups = new SecurityGroups(`${name}-sg`, { model, policy: firewallPolicy(model), vpcId: vpc.vpcId }, parent);
-    const keyPair = new aws.ec2.KeyPair(`${name}-admin`, { publicKey: model.sshPublicKey, tags: poolTags(model, "admin") }, parent);
-    const ami = model.ami ?? aws.ec2.getAmiOutput(ubuntuAmiFilter(), parent).id;
+    const keyPair = new aws.ec2.KeyPair(`${name}-admin`, { publicKey: placement.sshPublicKey, tags: poolTags(model, "admin") }, parent);
+    const ami = placement.ami ?? aws.ec2.getAmiOutput(ubuntuAmiFilter(), parent).id;
 
     // Hosts are made in rollout order (relays, then the core), and each host's server waits for the
     // previous host's gate: a change that stops and starts servers (an instance type) rolls one host at
     // a time, each after the node on the one before runs again (../delivery/server-gate.ts).
     const deployment = planDeployment(pool);
     const hosts = new Map<string, { host: HostSpec; resource: Host }>();
-    const placed = (hostName: string) => hosts.get(hostName)!;
+    const made = (hostName: string) => hosts.get(hostName)!;
     let previousGate: pulumi.Resource | undefined;
     let previousRestart: pulumi.Resource | undefined;
     for (const hostName of deployment.rollout) {
       const { host, steps, via } = deployment.hosts.find((d) => d.host.name === hostName)!;
+      const placed = placement.hosts.get(host.name)!;
       const resource = new Host(`${name}-${host.name}`, {
         model,
         host,
-        subnetId: vpc.subnetIds[host.availabilityZone]!,
+        placed,
+        pinnedAmi: placement.ami !== undefined,
+        subnetId: vpc.subnetIds[placed.availabilityZone]!,
         securityGroupId: groups.groupIds[host.role],
         keyName: keyPair.keyName,
         ami,
         gateway: vpc.gateway,
-        availabilityZone: vpc.checkedZone(host.availabilityZone),
+        availabilityZone: vpc.checkedZone(placed.availabilityZone),
         // Relays carry the admin networks: their firewall copies them from the tags (admin-sync.ts).
         hostTags: host.role === "relay" ? adminTags(model) : {},
         after: previousGate,
@@ -86,12 +90,12 @@ export class StakePool extends pulumi.ComponentResource {
 
       // What reaches the host over SSH: its steps one after the other; restarting steps one host at a
       // time in rollout order (relays first, the core last).
-      const jump = via === undefined ? undefined : placed(via).resource;
+      const jump = via === undefined ? undefined : made(via).resource;
       const connection: DeliveryConnection = jump
-        ? { host: host.privateIp, hostKey: resource.hostKey, proxy: { host: jump.publicIp, hostKey: jump.hostKey } }
-        : { host: resource.publicIp, hostKey: resource.hostKey };
+        ? { host: host.privateIp, hostKey: resource.hostKey, ...host.login, proxy: { host: jump.publicIp, hostKey: jump.hostKey, ...made(via!).host.login } }
+        : { host: resource.publicIp, hostKey: resource.hostKey, ...host.login };
       const ready = [...resource.ready, ...(jump?.ready ?? []), ...groups.rules];
-      previousGate = serverGate(`${name}-${host.name}-up`, { connection, instance: resource.instance, instanceType: host.instanceType.name }, { parent: resource, dependsOn: ready });
+      previousGate = serverGate(`${name}-${host.name}-up`, { connection, instance: resource.instance, instanceType: placed.instanceType.name }, { parent: resource, dependsOn: ready });
       let previous: pulumi.Resource | undefined;
       for (const step of steps) {
         const dependsOn = [...ready, ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
@@ -104,8 +108,8 @@ export class StakePool extends pulumi.ComponentResource {
         if (step.effect === "restart") previousRestart = previous;
       }
     }
-    const inModelOrder = model.hosts.map((host) => placed(host.name));
-    const relays = model.relays.map((host) => placed(host.name));
+    const inModelOrder = model.hosts.map((host) => made(host.name));
+    const relays = model.relays.map((host) => made(host.name));
 
     if (identity.metadata?.bucket) {
       new MetadataBucket(`${name}-metadata`, {
@@ -115,10 +119,10 @@ export class StakePool extends pulumi.ComponentResource {
         content: identity.metadata.file.text,
       }, parent);
     }
-    if (identity.dnsZone) {
+    if (placement.dnsZone) {
       new RelayRecords(`${name}-dns`, {
-        zone: identity.dnsZone,
-        relays: relays.map(({ host, resource }) => ({ relay: host.name, name: identity.relayDnsNames.get(host.name)!, address: resource.publicIp })),
+        zone: placement.dnsZone,
+        relays: relays.map(({ host, resource }) => ({ relay: host.name, name: placement.relayDnsNames.get(host.name)!, address: resource.publicIp })),
         protect: model.protect,
       }, parent);
     }
@@ -134,10 +138,10 @@ export class StakePool extends pulumi.ComponentResource {
     this.hosts = inModelOrder.map(({ host, resource }) => ({
       name: host.name,
       role: host.role,
-      availabilityZone: host.availabilityZone,
-      instanceType: host.instanceType.name,
-      memoryGiB: host.instanceType.memoryGiB,
-      dataDiskGiB: host.dataVolumeGiB,
+      availabilityZone: placement.hosts.get(host.name)!.availabilityZone,
+      instanceType: placement.hosts.get(host.name)!.instanceType.name,
+      memoryGiB: host.memoryGiB,
+      dataDiskGiB: host.dataDiskGiB,
       privateIp: host.privateIp,
       publicIp: resource.publicIp,
       hostKey: resource.hostKey,
@@ -145,7 +149,7 @@ export class StakePool extends pulumi.ComponentResource {
     // Relays are registered by DNS name when the pool has a zone, else by Elastic IP; never the core.
     const registered: pulumi.Output<RelayAddress[]> = pulumi.all(
       relays.map(({ host, resource }) => {
-        const dns = identity.relayDnsNames.get(host.name);
+        const dns = placement.relayDnsNames.get(host.name);
         return dns ? pulumi.output<RelayAddress>({ dns }) : resource.publicIp.apply((ipv4): RelayAddress => ({ ipv4 }));
       }),
     );

@@ -4,7 +4,7 @@
  * changes around it (it never restarts anything, but a needless re-run is noise in review).
  */
 import { describe, expect, it } from "vitest";
-import { AUTHORIZED_KEYS_FILE, CREATE_NODE_USER, INSTALL_PACKAGES, SYSTEM_PACKAGES } from "../../components/features/system/index";
+import { authorizedKeysFile, CREATE_NODE_USER, INSTALL_PACKAGES, SYSTEM_PACKAGES } from "../../components/features/system/index";
 import { EXAMPLE_SSH_KEY } from "../helpers/config";
 import { deliveredFile, stepOf, testPool } from "../helpers/model";
 
@@ -53,11 +53,11 @@ describe("SSH on a pool host", () => {
 
   it("makes the operator's key the admin user's only authorized key, 0600, so a new key reaches running servers", () => {
     const step = stepOf(pool, "relay-1", "system")!;
-    const file = step.delivery.files.find((f) => f.path === AUTHORIZED_KEYS_FILE)!;
+    const file = step.delivery.files.find((f) => f.path === authorizedKeysFile("ubuntu"))!;
     expect(file).toMatchObject({ owner: "ubuntu", group: "ubuntu", mode: "0600", content: `${EXAMPLE_SSH_KEY}\n` });
     const rotated = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKuIrLyAFLbF2rMU1fcJbqUgygs5x3UuUJ4ifDd4j4xX new@example.invalid";
     const after = testPool("preview", { relays: 2, sshPublicKey: rotated });
-    expect(deliveredFile(stepOf(after, "relay-1", "system"), AUTHORIZED_KEYS_FILE)).toBe(`${rotated}\n`);
+    expect(deliveredFile(stepOf(after, "relay-1", "system"), authorizedKeysFile("ubuntu"))).toBe(`${rotated}\n`);
   });
 });
 

@@ -5,20 +5,26 @@ import path from "node:path";
 import { planDeployment } from "../../components/deployment/deployment";
 import type { HostStep } from "../../components/features";
 import type { NetworkName } from "../../components/networks/networks";
-import { loadPool, type LoadedPool } from "../../components/program/load";
-import { buildPoolModel, type HostSpec, type PoolModel } from "../../components/model/pool";
+import { loadPool, placePool, type PoolPlan } from "../../components/program/load";
+import type { AwsPlacement } from "../../components/backends/aws/placement";
+import type { HostSpec, PoolModel } from "../../components/model/pool";
 import { rawConfig, type ConfigValues } from "./config";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-export function testModel(network: NetworkName, overrides: ConfigValues = {}, stack = "test"): PoolModel {
+/** The model and the AWS placement of a pool, placed the way loadPool places it. */
+export function testPlacement(network: NetworkName, overrides: ConfigValues = {}, stack = "test"): { model: PoolModel; placement: AwsPlacement } {
   const read = readSettings(rawConfig(network, overrides));
   expect(read.findings.problems).toEqual([]);
   const configured = overrides["aws:region"];
   const region = typeof configured === "string" ? configured : "us-east-2";
-  const built = buildPoolModel({ settings: read.settings!, region, stack });
-  expect(built.findings.problems).toEqual([]);
-  return built.model!;
+  const placed = placePool(read.settings!, region, stack);
+  expect(placed.findings.problems).toEqual([]);
+  return { model: placed.model!, placement: placed.placement! };
+}
+
+export function testModel(network: NetworkName, overrides: ConfigValues = {}, stack = "test"): PoolModel {
+  return testPlacement(network, overrides, stack).model;
 }
 
 export function hostNamed(model: PoolModel, name: string): HostSpec {
@@ -28,12 +34,12 @@ export function hostNamed(model: PoolModel, name: string): HostSpec {
 }
 
 /** A whole loaded pool (model, releases, identity, peers), loaded the way the program loads it. */
-export function testPool(network: NetworkName, overrides: ConfigValues = {}, stack = "test", now = new Date("2026-11-26T00:00:00Z")): LoadedPool {
+export function testPool(network: NetworkName, overrides: ConfigValues = {}, stack = "test", now = new Date("2026-11-26T00:00:00Z")): PoolPlan {
   return loadPool(rawConfig(network, overrides), stack, { plan: true, baseDir: ROOT, now });
 }
 
 /** A host's step of one feature, or undefined when the feature does not run there. */
-export function stepOf(pool: LoadedPool, hostName: string, feature: string): HostStep | undefined {
+export function stepOf(pool: PoolPlan, hostName: string, feature: string): HostStep | undefined {
   return planDeployment(pool).hosts.find((h) => h.host.name === hostName)?.steps.find((s) => s.name === feature);
 }
 

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
-import { checkDataVolume, checkInstanceType, type HostRole } from "../../components/backends/aws/sizing";
+import { checkDataVolume, checkInstanceType } from "../../components/backends/aws/sizing";
+import { DEFAULT_INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
+import type { HostRole } from "../../components/model/pool";
 import { HARDWARE_FLOOR, NETWORKS, NETWORK_NAMES } from "../../components/networks/networks";
 
 const x86Types = [...INSTANCE_TYPES.values()].filter((t) => t.architecture === "x86_64");
@@ -82,7 +84,7 @@ describe("the pool spec on instance types", () => {
   it("the networks' own defaults pass their own checks", () => {
     for (const network of NETWORK_NAMES) {
       for (const role of ["core", "relay"] as const) {
-        const type = NETWORKS[network].defaults[role === "core" ? "coreInstanceType" : "relayInstanceType"];
+        const type = DEFAULT_INSTANCE_TYPES[network][role];
         const { findings } = checkInstanceType(request(type, network, false, role));
         expect(findings.problems, `${network} ${role}`).toEqual([]);
         expect(findings.warnings, `${network} ${role}`).toEqual([]);

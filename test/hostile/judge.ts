@@ -5,7 +5,7 @@
  * trace, never echoes the secret, and whose fixes and registration command survive bash intact.
  */
 import { ConfigurationError, formatWarning } from "../../components/config/problems";
-import { loadPool, type LoadedPool } from "../../components/program/load";
+import { loadPool, type PoolPlan } from "../../components/program/load";
 import { registrationCommand, type RelayAddress } from "../../components/pool/registration";
 import { rawConfig } from "../helpers/config";
 import { ROOT } from "../fixtures/paths";
@@ -37,10 +37,10 @@ const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\
 const TRACE = /\n\s+at \S/;
 
 /** The registration command as the program prints it (relay addresses are the plan's placeholders). */
-export function printedRegistration(pool: LoadedPool): string {
+export function printedRegistration(pool: PoolPlan): string {
   const { identity, model } = pool;
   const relays = model.relays.map((relay): RelayAddress => {
-    const dns = identity.relayDnsNames.get(relay.name);
+    const dns = pool.backend.relayDnsNames.get(relay.name);
     return dns ? { dns } : { ipv4: `<publicIp of pool-${relay.name}>` };
   });
   return registrationCommand({
@@ -52,7 +52,7 @@ export function printedRegistration(pool: LoadedPool): string {
 }
 
 /** Why the printed registration command is unsafe, or nothing when bash passes every value intact. */
-export function registrationProblems(pool: LoadedPool): string[] {
+export function registrationProblems(pool: PoolPlan): string[] {
   const run = runInBash(printedRegistration(pool), "cardano-cli");
   const why: string[] = [];
   if (run.strayFiles.length > 0) why.push(`pasting the registration command created ${JSON.stringify(run.strayFiles)}`);
@@ -72,7 +72,7 @@ export function registrationProblems(pool: LoadedPool): string[] {
   for (const [flag, value] of expected) {
     if (value !== undefined && after(flag) !== value) why.push(`${flag} reached cardano-cli as ${JSON.stringify(after(flag))}, not ${JSON.stringify(value)}`);
   }
-  const names = [...identity.relayDnsNames.values()];
+  const names = [...pool.backend.relayDnsNames.values()];
   const given = run.argv.flatMap((a, i) => (a === "--single-host-pool-relay" ? [run.argv![i + 1]] : []));
   if (JSON.stringify(given) !== JSON.stringify(names)) why.push(`relay names reached cardano-cli as ${JSON.stringify(given)}, not ${JSON.stringify(names)}`);
   if (run.argv[run.argv.length - 1] !== "pool-registration.cert") why.push("the command was cut short before --out-file");
@@ -98,7 +98,7 @@ export function fixProblems(fixes: readonly string[], fixArgument?: string): str
 export function judge(c: ConfigCase): Verdict {
   const raw = rawConfig(c.network, c.values, c.drop ?? []);
   const start = process.hrtime.bigint();
-  let pool: LoadedPool | undefined;
+  let pool: PoolPlan | undefined;
   let error: unknown;
   try {
     pool = loadPool(raw, c.stack ?? "t", { plan: true, baseDir: ROOT, now: NOW });

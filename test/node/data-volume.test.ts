@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DATA_MOUNT, DB_DIR } from "../../components/node/paths";
-import { DATA_VOLUME_TAG } from "../../components/node/tags";
+import { DATA_VOLUME_TAG } from "../../components/backends/aws/tags";
 import { startLoopbackServer, type LoopbackServer } from "../helpers/http-server";
 import { attachLoopDevice, mountsOf, type LoopDevice } from "../helpers/loop-device";
 import { describeWith } from "../helpers/requirements";

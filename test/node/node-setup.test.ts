@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { DATA_MOUNT, DB_DIR, INSTALL_ROOT, NODE_SERVICE, SYSTEMD_UNIT_DIR } from "../../components/node/paths";
 
 const NODE_UNIT_FILE = `${SYSTEMD_UNIT_DIR}/${NODE_SERVICE}.service`;
-import { DATA_VOLUME_TAG } from "../../components/node/tags";
+import { DATA_VOLUME_TAG } from "../../components/backends/aws/tags";
 import { startLoopbackServer, type LoopbackServer } from "../helpers/http-server";
 import { attachLoopDevice, mountsOf, type LoopDevice } from "../helpers/loop-device";
 import { describeWith } from "../helpers/requirements";

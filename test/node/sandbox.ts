@@ -122,7 +122,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   writeFileSync(path.join(stubs, "tar"), `#!/bin/sh\necho "$*" >> '${tarLog}'\nexec '${realTar}' "$@"\n`, { mode: 0o755 });
 
   const user = options.nodeUser ?? "root";
-  const fileSettings = nodeSettings(model);
+  const fileSettings = nodeSettings(model, model.core);
   const overrides: Record<string, string> = {
     IMDS_URL: options.server.url,
     NODE_RELEASE_BASE_URL: releaseBase(options.server, "node"),

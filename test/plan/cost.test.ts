@@ -3,10 +3,11 @@ import { estimateMonthlyCost } from "../../components/backends/aws/cost";
 import { INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
 import { instanceHourlyUsEast1 } from "../../components/backends/aws/prices";
 import type { ConfigValues } from "../helpers/config";
-import { testModel } from "../helpers/model";
+import { testPlacement } from "../helpers/model";
 
 function cost(network: "mainnet" | "preview", overrides: ConfigValues = {}) {
-  return estimateMonthlyCost(testModel(network, overrides));
+  const { model, placement } = testPlacement(network, overrides);
+  return estimateMonthlyCost(model, placement);
 }
 
 describe("the monthly cost estimate", () => {

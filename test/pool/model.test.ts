@@ -1,18 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { firewallPolicy } from "../../components/firewall/policy";
-import { buildPoolModel } from "../../components/model/pool";
+import { placePool } from "../../components/program/load";
 import { readSettings } from "../../components/config/read";
 import { rawConfig } from "../helpers/config";
-import { testModel } from "../helpers/model";
+import { testModel, testPlacement } from "../helpers/model";
 
 const model = testModel;
 
 describe("the pool model", () => {
   it("puts the core in the first zone listed, spreads relays over the first two, and uses a further zone for pinned hosts", () => {
-    const m = model("preview", { relays: 5, availabilityZones: ["us-east-2c", "us-east-2a", "us-east-2b"], hostZones: { "relay-5": "us-east-2b" } });
-    expect(m.core.availabilityZone).toBe("us-east-2c");
-    expect(m.relays.map((r) => r.availabilityZone)).toEqual(["us-east-2c", "us-east-2a", "us-east-2c", "us-east-2a", "us-east-2b"]);
+    const { model: m, placement } = testPlacement("preview", { relays: 5, availabilityZones: ["us-east-2c", "us-east-2a", "us-east-2b"], hostZones: { "relay-5": "us-east-2b" } });
+    const zone = (name: string) => placement.hosts.get(name)!.availabilityZone;
+    expect(zone(m.core.name)).toBe("us-east-2c");
+    expect(m.relays.map((r) => zone(r.name))).toEqual(["us-east-2c", "us-east-2a", "us-east-2c", "us-east-2a", "us-east-2b"]);
     expect(m.hosts.map((h) => h.name)).toEqual(["core", "relay-1", "relay-2", "relay-3", "relay-4", "relay-5"]);
   });
 
@@ -26,18 +27,19 @@ describe("the pool model", () => {
 
   it("sizes hosts from the network when left on auto", () => {
     const main = model("mainnet");
-    expect(main.core.instanceType.memoryGiB).toBeGreaterThanOrEqual(24);
-    expect(main.core.dataVolumeGiB).toBeGreaterThanOrEqual(300);
+    expect(main.core.memoryGiB).toBeGreaterThanOrEqual(24);
+    expect(main.core.dataDiskGiB).toBeGreaterThanOrEqual(300);
     expect(main.protect).toBe(true);
-    const preview = model("preview");
-    expect(preview.core.instanceType.name).toBe("t3.large");
-    expect(preview.core.dataVolumeGiB).toBe(50);
-    expect(preview.protect).toBe(false);
+    const preview = testPlacement("preview");
+    expect(preview.placement.hosts.get("core")!.instanceType.name).toBe("t3.large");
+    expect(preview.model.core.memoryGiB).toBe(8);
+    expect(preview.model.core.dataDiskGiB).toBe(50);
+    expect(preview.model.protect).toBe(false);
   });
 
   it("warns that more than 5 relays exceed the default Elastic IP quota", () => {
     const read = readSettings(rawConfig("preview", { relays: 6 }));
-    const built = buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "t" });
+    const built = placePool(read.settings!, "us-east-2", "t");
     expect(built.findings.warnings.map((w) => w.setting)).toContain("stakepool:relays");
   });
 });

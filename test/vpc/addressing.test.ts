@@ -4,9 +4,10 @@ import { cidrContains, ipv4ToInt, parseCidr } from "../../components/config/cidr
 import { checkVpcCidr, hostAddress, missingZonesError, planSubnets, resolveZones } from "../../components/backends/aws/addressing";
 import type { PoolModel } from "../../components/model/pool";
 import { readSettings } from "../../components/config/read";
-import { buildPoolModel } from "../../components/model/pool";
+import { placePool } from "../../components/program/load";
+import type { AwsPlacement } from "../../components/backends/aws/placement";
 import { rawConfig, type ConfigValues } from "../helpers/config";
-import { testModel } from "../helpers/model";
+import { testPlacement } from "../helpers/model";
 
 const vpcArb = fc
   .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 22 }))
@@ -78,29 +79,30 @@ describe("the address plan", () => {
 });
 
 describe("placement over a pool's life", () => {
-  const where = (model: PoolModel) => model.hosts.map((h) => `${h.name} ${h.availabilityZone} ${h.subnetCidr} ${h.privateIp}`);
+  const where = ({ model, placement }: { model: PoolModel; placement: AwsPlacement }) =>
+    model.hosts.map((h) => `${h.name} ${placement.hosts.get(h.name)!.availabilityZone} ${placement.hosts.get(h.name)!.subnetCidr} ${h.privateIp}`);
   const zones = (...letters: string[]) => ({ relays: 3, availabilityZones: letters.map((l) => `us-east-2${l}`) });
   const problems = (overrides: ConfigValues) => {
     const read = readSettings(rawConfig("preview", overrides));
-    return buildPoolModel({ settings: read.settings!, region: "us-east-2", stack: "test" }).findings.problems;
+    return placePool(read.settings!, "us-east-2", "test").findings.problems;
   };
 
   it("moves no host and renumbers no subnet when a zone is added (a,b → a,b,c with 3 relays)", () => {
-    const before = testModel("preview", zones("a", "b"));
-    const after = testModel("preview", zones("a", "b", "c"));
+    const before = testPlacement("preview", zones("a", "b"));
+    const after = testPlacement("preview", zones("a", "b", "c"));
     expect(where(after)).toEqual(where(before));
-    expect(after.subnets.filter((s) => s.availabilityZone !== "us-east-2c")).toEqual(before.subnets);
+    expect(after.placement.subnets.filter((s) => s.availabilityZone !== "us-east-2c")).toEqual(before.placement.subnets);
   });
 
   it("moves no host when a zone that sorts first is added at the end, or an unused zone is removed", () => {
-    const base = testModel("preview", zones("b", "c"));
-    expect(where(testModel("preview", zones("b", "c", "a")))).toEqual(where(base));
-    expect(where(testModel("preview", zones("b", "c")))).toEqual(where(testModel("preview", zones("b", "c", "a"))).filter(() => true));
+    const base = testPlacement("preview", zones("b", "c"));
+    expect(where(testPlacement("preview", zones("b", "c", "a")))).toEqual(where(base));
+    expect(where(testPlacement("preview", zones("b", "c")))).toEqual(where(testPlacement("preview", zones("b", "c", "a"))).filter(() => true));
   });
 
   it("moves exactly the host an operator pins to another zone", () => {
-    const before = testModel("preview", zones("a", "b", "c"));
-    const after = testModel("preview", { ...zones("a", "b", "c"), hostZones: { "relay-3": "us-east-2c" } });
+    const before = testPlacement("preview", zones("a", "b", "c"));
+    const after = testPlacement("preview", { ...zones("a", "b", "c"), hostZones: { "relay-3": "us-east-2c" } });
     const changed = where(after).filter((line, i) => line !== where(before)[i]);
     expect(changed).toEqual(["relay-3 us-east-2c 10.30.2.0/24 10.30.2.13"]);
   });

@@ -1,5 +1,6 @@
 /** The pool's estimated monthly bill, per host and in total, for the plan. */
 import type { PoolModel } from "../../model/pool";
+import type { AwsPlacement } from "./placement";
 import { HOURS_PER_MONTH, PRICE_TABLE_DATE, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "./prices";
 
 export interface HostCost {
@@ -18,19 +19,20 @@ export interface CostEstimate {
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
-export function estimateMonthlyCost(model: PoolModel): CostEstimate {
-  const { prices, known } = regionPrices(model.region);
+export function estimateMonthlyCost(model: PoolModel, placement: AwsPlacement): CostEstimate {
+  const { prices, known } = regionPrices(placement.region);
   const notes = [
     `On-demand Linux prices from AWS's public price list (${PRICE_TABLE_DATE}), ${HOURS_PER_MONTH} hours a month; ` +
       "data transfer out (a mainnet relay sends hundreds of GB a month) and taxes are not included.",
   ];
-  if (!known) notes.push(`No price table for ${model.region}: shown at us-east-1 prices.`);
+  if (!known) notes.push(`No price table for ${placement.region}: shown at us-east-1 prices.`);
   let unpriced = false;
   const hosts = model.hosts.map((host) => {
-    const hourly = instanceHourlyUsEast1(host.instanceType);
+    const placed = placement.hosts.get(host.name)!;
+    const hourly = instanceHourlyUsEast1(placed.instanceType);
     if (hourly === undefined) unpriced = true;
     const instance = cents((hourly ?? 0) * prices.instanceFactor * HOURS_PER_MONTH);
-    const volumes = cents((host.rootVolumeGiB + host.dataVolumeGiB) * prices.gp3PerGiBMonth);
+    const volumes = cents((placed.rootVolumeGiB + host.dataDiskGiB) * prices.gp3PerGiBMonth);
     const publicIpv4 = cents(PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH);
     return { host: host.name, instance, volumes, publicIpv4, total: cents(instance + volumes + publicIpv4) };
   });

@@ -16,10 +16,10 @@ import { gzipSync } from "node:zlib";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { DATA_VOLUME_TAG } from "../../node/tags";
 import type { HostSpec, PoolModel } from "../../model/pool";
-import { poolTags } from "./tags";
+import { DATA_VOLUME_TAG, poolTags } from "./tags";
 import { renderBootstrap } from "./bootstrap";
+import type { AwsHostPlacement } from "./placement";
 
 /** Where the data volume is attached; on Nitro instances it appears as an NVMe device named by volume id. */
 export const DATA_DEVICE_NAME = "/dev/sdf";
@@ -27,6 +27,10 @@ export const DATA_DEVICE_NAME = "/dev/sdf";
 export interface HostArgs {
   readonly model: PoolModel;
   readonly host: HostSpec;
+  /** Its zone, subnet, instance type and root volume. */
+  readonly placed: AwsHostPlacement;
+  /** The pinned AMI, if any (a looked-up one is never followed by running servers). */
+  readonly pinnedAmi: boolean;
   readonly subnetId: pulumi.Input<string>;
   readonly securityGroupId: pulumi.Input<string>;
   readonly keyName: pulumi.Input<string>;
@@ -62,7 +66,7 @@ export class Host extends pulumi.ComponentResource {
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:host:Host", name, {}, opts);
-    const { model, host } = args;
+    const { model, host, placed } = args;
     const parent = { parent: this };
     const isRelay = host.role === "relay";
 
@@ -72,7 +76,7 @@ export class Host extends pulumi.ComponentResource {
 
     this.dataVolume = new aws.ebs.Volume(`${name}-data`, {
       availabilityZone: args.availabilityZone,
-      size: host.dataVolumeGiB,
+      size: host.dataDiskGiB,
       type: "gp3",
       encrypted: true,
       tags: poolTags(model, `${host.name}-data`, { "stakepool:host": host.name, "stakepool:purpose": "chain-database" }),
@@ -84,7 +88,7 @@ export class Host extends pulumi.ComponentResource {
 
     this.instance = new aws.ec2.Instance(name, {
       ami: args.ami,
-      instanceType: host.instanceType.name,
+      instanceType: placed.instanceType.name,
       subnetId: args.subnetId,
       privateIp: host.privateIp,
       vpcSecurityGroupIds: [args.securityGroupId],
@@ -98,7 +102,7 @@ export class Host extends pulumi.ComponentResource {
       },
       rootBlockDevice: {
         volumeType: "gp3",
-        volumeSize: host.rootVolumeGiB,
+        volumeSize: placed.rootVolumeGiB,
         encrypted: true,
         deleteOnTermination: true,
         tags: poolTags(model, `${host.name}-root`, { "stakepool:host": host.name }),
@@ -120,7 +124,7 @@ export class Host extends pulumi.ComponentResource {
       deleteBeforeReplace: true,
       // A newer AMI, a rotated key pair (the new key reaches running servers by the system delivery) and a
       // changed bootstrap never replace or stop a running server; a new server gets the current ones.
-      ignoreChanges: [...(model.ami === undefined ? ["ami"] : []), "keyName", "userDataBase64"],
+      ignoreChanges: [...(args.pinnedAmi ? [] : ["ami"]), "keyName", "userDataBase64"],
     });
 
     const attachment = new aws.ec2.VolumeAttachment(`${name}-data`, {

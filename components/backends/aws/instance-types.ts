@@ -4,7 +4,16 @@
  * from this table at plan time, so that a plan never needs a cloud account.
  */
 
+import type { NetworkName } from "../../networks/networks";
+
 export type Architecture = "x86_64" | "arm64";
+
+/** The instance types `auto` stands for: what really runs a node on each network (networks.ts `recommended`). */
+export const DEFAULT_INSTANCE_TYPES: Readonly<Record<NetworkName, { readonly core: string; readonly relay: string }>> = {
+  mainnet: { core: "r6i.xlarge", relay: "r6i.xlarge" },
+  preprod: { core: "t3.large", relay: "t3.large" },
+  preview: { core: "t3.large", relay: "t3.large" },
+};
 
 export interface InstanceTypeInfo {
   readonly name: string;

@@ -7,11 +7,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolModel } from "../../model/pool";
+import type { AwsPlacement } from "./placement";
 import { poolTags } from "./tags";
 import { missingZonesError } from "./addressing";
 
 export interface PoolVpcArgs {
   readonly model: PoolModel;
+  readonly placement: AwsPlacement;
 }
 
 export class PoolVpc extends pulumi.ComponentResource {
@@ -25,11 +27,11 @@ export class PoolVpc extends pulumi.ComponentResource {
 
   constructor(name: string, args: PoolVpcArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:vpc:PoolVpc", name, {}, opts);
-    const { model } = args;
+    const { model, placement } = args;
     const parent = { parent: this };
 
     const vpc = new aws.ec2.Vpc(name, {
-      cidrBlock: model.vpcCidr,
+      cidrBlock: placement.vpcCidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: poolTags(model, "vpc"),
@@ -42,20 +44,20 @@ export class PoolVpc extends pulumi.ComponentResource {
       gatewayId: gateway.id,
     }, parent);
 
-    const zones = model.subnets.map((subnet) => subnet.availabilityZone);
+    const zones = placement.subnets.map((subnet) => subnet.availabilityZone);
     const available = aws.getAvailabilityZonesOutput(
       { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
       parent,
     );
     const zonesChecked = available.names.apply((names) => {
-      const error = missingZonesError(zones, names, model.region);
+      const error = missingZonesError(zones, names, placement.region);
       if (error !== undefined) throw new Error(error);
       return zones;
     });
     this.checkedZone = (zone: string) => zonesChecked.apply(() => zone);
 
     const subnetIds: Record<string, pulumi.Output<string>> = {};
-    for (const subnet of model.subnets) {
+    for (const subnet of placement.subnets) {
       // Keyed by zone, not by position, so adding a zone never renames an existing subnet.
       const resource = new aws.ec2.Subnet(`${name}-${subnet.availabilityZone}`, {
         vpcId: vpc.id,

@@ -6,9 +6,8 @@
 import { fullKey } from "../../config/settings";
 import { Findings } from "../../config/problems";
 import { HARDWARE_FLOOR, type NetworkProfile } from "../../networks/networks";
-import { INSTANCE_TYPES, KNOWN_FAMILIES, lookupInstanceType, type InstanceTypeInfo } from "./instance-types";
-
-export type HostRole = "core" | "relay";
+import type { HostRole } from "../../model/pool";
+import { DEFAULT_INSTANCE_TYPES, INSTANCE_TYPES, KNOWN_FAMILIES, lookupInstanceType, type InstanceTypeInfo } from "./instance-types";
 
 export interface InstanceTypeRequest {
   readonly role: HostRole;
@@ -37,7 +36,7 @@ export function checkInstanceType(req: InstanceTypeRequest): { info: InstanceTyp
   const rec = network.recommended;
   const info = lookupInstanceType(req.instanceType);
   const override = fullKey("allowBelowRecommended");
-  const fallback = network.defaults[role === "core" ? "coreInstanceType" : "relayInstanceType"];
+  const fallback = DEFAULT_INSTANCE_TYPES[network.name][role];
 
   if (!info) {
     findings.problem(

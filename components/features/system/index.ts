@@ -9,7 +9,7 @@
 import { APT_AUTO_UPGRADES_PATH, renderAptAutoUpgrades } from "./updates";
 import { renderSshdDropIn, SSHD_DROP_IN_PATH } from "./sshd";
 import { CHRONY_SOURCES_PATH, renderChronySources } from "./time";
-import { ADMIN_USER, NODE_GROUP, NODE_USER } from "../../node/paths";
+import { NODE_GROUP, NODE_USER } from "../../node/paths";
 import { ROOT_FILE, type Feature } from "../feature";
 
 /** Debian/Ubuntu packages the kit's steps need on every host (sorted). */
@@ -18,7 +18,10 @@ export const SYSTEM_PACKAGES = ["chrony", "curl", "e2fsprogs", "nftables", "pyth
 /** Where Debian and Ubuntu put a shell that refuses logins. */
 export const NO_LOGIN_SHELL = "/usr/sbin/nologin";
 
-export const AUTHORIZED_KEYS_FILE = `/home/${ADMIN_USER}/.ssh/authorized_keys`;
+/** The login user's authorized keys (a user the backend gives, with a home under /home). */
+export function authorizedKeysFile(user: string): string {
+  return `/home/${user}/.ssh/authorized_keys`;
+}
 
 /** Installs what is missing; waits for a running unattended-upgrades instead of failing on its lock. */
 export const INSTALL_PACKAGES = [
@@ -40,18 +43,21 @@ export const system: Feature = {
   step(pool, host) {
     const { model } = pool;
     const sshd = renderSshdDropIn(model, host);
-    const chrony = renderChronySources();
+    const chrony = host.timeServer === undefined ? undefined : renderChronySources(host.timeServer);
     const apt = renderAptAutoUpgrades();
-    const authorizedKeys = `${model.sshPublicKey}\n`;
+    const { user } = host.login;
     return {
       name: "system",
       delivery: {
         directories: [],
         files: [
           { path: APT_AUTO_UPGRADES_PATH, ...ROOT_FILE, content: apt },
-          { path: CHRONY_SOURCES_PATH, ...ROOT_FILE, content: chrony },
+          ...(chrony === undefined ? [] : [{ path: CHRONY_SOURCES_PATH, ...ROOT_FILE, content: chrony }]),
           { path: SSHD_DROP_IN_PATH, ...ROOT_FILE, content: sshd },
-          { path: AUTHORIZED_KEYS_FILE, owner: ADMIN_USER, group: ADMIN_USER, mode: "0600", content: authorizedKeys },
+          // The operator's key as the login user's only one, when the backend manages it (AWS).
+          ...(model.authorizedKey === undefined
+            ? []
+            : [{ path: authorizedKeysFile(user), owner: user, group: user, mode: "0600", content: `${model.authorizedKey}\n` }]),
         ],
         apply: [INSTALL_PACKAGES, CREATE_NODE_USER, "systemctl enable nftables.service", RELOAD_SSHD, "systemctl try-reload-or-restart chrony.service"],
       },

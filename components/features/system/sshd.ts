@@ -7,8 +7,6 @@
  * deliveries to the core), so a relay forwards TCP, but only to the core's SSH port. The core forwards
  * nothing. Sources: sshd_config(5) of OpenSSH 9.x (Ubuntu 24.04 ships 9.6; Debian 12, 9.2).
  */
-import { SSH_PORT } from "../../networks/networks";
-import { ADMIN_USER } from "../../node/paths";
 import type { HostSpec, PoolModel } from "../../model/pool";
 
 /** Read before the image's own drop-ins (first value wins in sshd). */
@@ -27,7 +25,7 @@ export function sshdSettings(model: PoolModel, host: HostSpec): readonly SshdSet
     host.role === "relay"
       ? [
           { keyword: "AllowTcpForwarding", value: "local", why: "ProxyJump to the core goes through this relay" },
-          { keyword: "PermitOpen", value: `${model.core.privateIp}:${SSH_PORT}`, why: "and nowhere but the core's SSH port" },
+          { keyword: "PermitOpen", value: `${model.core.privateIp}:${model.core.login.port}`, why: "and nowhere but the core's SSH port" },
         ]
       : [{ keyword: "AllowTcpForwarding", value: "no", why: "the core is never a way to anywhere else" }];
   return [
@@ -37,7 +35,7 @@ export function sshdSettings(model: PoolModel, host: HostSpec): readonly SshdSet
     { keyword: "PasswordAuthentication", value: "no", why: "no passwords to guess" },
     { keyword: "KbdInteractiveAuthentication", value: "no", why: "no PAM prompts either" },
     { keyword: "PermitEmptyPasswords", value: "no", why: "belt and braces" },
-    { keyword: "AllowUsers", value: ADMIN_USER, why: "only the operator's user; the node's service user has no shell" },
+    { keyword: "AllowUsers", value: host.login.user, why: "only the operator's user; the node's service user has no shell" },
     { keyword: "LoginGraceTime", value: "30", why: "unauthenticated connections do not linger" },
     ...forwarding,
     { keyword: "AllowAgentForwarding", value: "no", why: "the operator's agent stays on the operator's machine" },

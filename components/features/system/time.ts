@@ -17,12 +17,14 @@ export const AMAZON_TIME_SYNC_IPV4 = "169.254.169.123";
 /** A file of its own in the sources folder Ubuntu's chrony.conf reads, so no packaged file is edited. */
 export const CHRONY_SOURCES_PATH = "/etc/chrony/sources.d/stakepool-amazon-time-sync.sources";
 
-/** The chrony sources file: Amazon Time Sync, preferred. */
-export function renderChronySources(): string {
+/** The chrony sources file: the host's time server (Amazon Time Sync on AWS), preferred. */
+export function renderChronySources(server: string): string {
   return [
-    "# Amazon Time Sync Service (link-local, every EC2 instance): written by the stakepool kit.",
+    server === AMAZON_TIME_SYNC_IPV4
+      ? "# Amazon Time Sync Service (link-local, every EC2 instance): written by the stakepool kit."
+      : `# The time server of this host's network: written by the stakepool kit.`,
     "# Preferred over the distribution's pools, which stay as a fallback.",
-    `server ${AMAZON_TIME_SYNC_IPV4} prefer iburst minpoll 4 maxpoll 4`,
+    `server ${server} prefer iburst minpoll 4 maxpoll 4`,
     "",
   ].join("\n");
 }

@@ -55,7 +55,7 @@ describe("the signer's step on the core", () => {
     expect(settings.get("SIGNER_MITHRIL_SHA256")).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.fromEntries(settings)).toEqual(signerApplySettings(input));
     // What the script needs besides its own settings is in the node's settings file (node.env).
-    const node = nodeSettings(model);
+    const node = nodeSettings(model, model.relays[0]!);
     for (const key of ["NETWORK", "MITHRIL_INSTALL_ROOT", "MITHRIL_RELEASE_BASE_URL", "MITHRIL_TARBALL", "SYSTEMCTL", "NODE_SERVICE"]) expect(node[key], key).toBeTruthy();
     expect(signerApplySettings({ ...input, mithril: { version: "2630.0", sha256: undefined } }).SIGNER_MITHRIL_SHA256).toBe("");
   });
