@@ -8,6 +8,7 @@ import { isPlanRun, planNow } from "./components/config/mode";
 import { ConfigurationError, formatWarning } from "./components/config/problems";
 import { loadPool, type PoolPlan } from "./components/program/load";
 import { StakePool } from "./components/program/stake-pool";
+import { SshPool } from "./components/backends/ssh/ssh-pool";
 
 function load(): PoolPlan {
   try {
@@ -29,12 +30,14 @@ function load(): PoolPlan {
 const loaded = load();
 for (const warning of loaded.warnings) void pulumi.log.warn(formatWarning(warning));
 
-const pool = new StakePool("pool", { pool: loaded });
+// The same deliveries either way; on AWS the kit also makes the servers, their network and firewalls.
+const pool =
+  loaded.backend.kind === "aws" ? new StakePool("pool", { pool: loaded, placement: loaded.backend }) : new SshPool("pool", { pool: loaded, placement: loaded.backend });
 
 const { identity, releases } = loaded;
 const opcert = identity.hotKeys.operationalCertificate;
 
-/** Every host: name, role, zone, instance type, private and public address. */
+/** Every host: name, role, sizes, private and public address, host key (on AWS also its zone and instance type). */
 export const hosts = pool.hosts;
 /** The relays as `cardano-cli ... registration-certificate` arguments (never the core). */
 export const relayRegistration = pool.relayRegistration;

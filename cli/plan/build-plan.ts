@@ -118,8 +118,8 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
       role: h.role,
       privateIp: h.privateIp,
       publicIp: h.publicIp,
-      availabilityZone: h.availabilityZone,
-      instanceType: h.instanceType,
+      ...(h.availabilityZone !== undefined ? { availabilityZone: h.availabilityZone } : {}),
+      ...(h.instanceType !== undefined ? { instanceType: h.instanceType } : {}),
       memoryGiB: h.memoryGiB,
       dataDiskGiB: h.dataDiskGiB,
     }))),
@@ -132,7 +132,8 @@ export async function buildPlanFromConfig(root: string, stack: string, project: 
   for (const { host, planFiles } of deployment.hosts) {
     // The bootstrap holds the server's private host key, generated at deploy time: shown as placeholders.
     const key = { privateKey: `<private host key of pool-${host.name}: generated at deploy time, a secret>`, publicKey: `<host key of pool-${host.name}>` };
-    files.set(`hosts/${host.name}/cloud-init.yaml`, renderBootstrap(model, host, key));
+    // Only AWS boots its servers from the kit's user data; an operator's servers are already running.
+    if (pool.backend.kind === "aws") files.set(`hosts/${host.name}/cloud-init.yaml`, renderBootstrap(model, host, key));
     for (const [file, content] of planFiles) files.set(`hosts/${host.name}/${file}`, content);
   }
   files.set(

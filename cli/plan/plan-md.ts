@@ -7,7 +7,9 @@ import { METRICS_PORT } from "../../components/networks/networks";
 import { nodeReleaseUrl } from "../../components/networks/releases";
 import { planDeployment } from "../../components/deployment/deployment";
 import type { PoolPlan } from "../../components/program/load";
-import type { HostRole, PoolModel } from "../../components/model/pool";
+import type { AwsPlacement } from "../../components/backends/aws/placement";
+import type { SshPlacement } from "../../components/backends/ssh/placement";
+import type { HostRole, HostSpec, PoolModel } from "../../components/model/pool";
 import { peerKey } from "../../components/topology/peer";
 import { skippedSummary } from "../../components/topology/snapshot";
 import type { CapturedResource } from "./run-program";
@@ -15,8 +17,9 @@ import type { CapturedResource } from "./run-program";
 export interface HostRow {
   readonly name: string;
   readonly role: HostRole;
-  readonly availabilityZone: string;
-  readonly instanceType: string;
+  /** AWS only. */
+  readonly availabilityZone?: string;
+  readonly instanceType?: string;
   readonly memoryGiB: number;
   readonly dataDiskGiB: number;
   readonly privateIp: string;
@@ -53,13 +56,17 @@ function sources(rules: readonly IngressRule[], port: number): string {
 function reachability(model: PoolModel): string[] {
   const policy = firewallPolicy(model);
   const rows: string[][] = [];
-  const groups: ReadonlyArray<readonly [HostRole, string]> = [
-    ["core", model.core.name],
-    ["relay", model.relays.map((r) => r.name).join(", ")],
+  const groups: ReadonlyArray<readonly [HostRole, readonly HostSpec[]]> = [
+    ["core", [model.core]],
+    ["relay", model.relays],
   ];
-  for (const [role, hosts] of groups) {
+  for (const [role, members] of groups) {
+    const hosts = members.map((h) => h.name).join(", ");
+    // SSH is on each server's own port (22 on AWS; an operator's server may use another).
+    const sshPorts = new Set(members.map((h) => h.login.port));
+    const sshPort = sshPorts.size === 1 ? `${[...sshPorts][0]!}/tcp` : members.map((h) => `${h.login.port}/tcp (${h.name})`).join(", ");
     rows.push([hosts, `${SERVICE_PORTS.node}/tcp`, "cardano-node", sources(policy[role], SERVICE_PORTS.node)]);
-    rows.push([hosts, `${SERVICE_PORTS.ssh}/tcp`, "SSH", sources(policy[role], SERVICE_PORTS.ssh)]);
+    rows.push([hosts, sshPort, "SSH", sources(policy[role], SERVICE_PORTS.ssh)]);
     rows.push([hosts, `${METRICS_PORT}/tcp`, "node metrics", sources(policy[role], METRICS_PORT)]);
   }
   return [
@@ -144,7 +151,7 @@ function identitySection(pool: PoolPlan): string[] {
   } else {
     lines.push("- No metadata is declared (`stakepool:metadata`): the pool registers without a metadata URL and hash.");
   }
-  if (pool.backend.dnsZone) {
+  if (pool.backend.kind === "aws" && pool.backend.dnsZone) {
     lines.push(`- Relay DNS names in the Route53 zone ${pool.backend.dnsZone}: ${[...pool.backend.relayDnsNames.values()].join(", ")} (never the core).`);
   }
   if (identity.reminders) {
@@ -208,7 +215,69 @@ function resourceCounts(resources: readonly CapturedResource[]): string[] {
   ];
 }
 
+function awsIntro(doc: PlanDocument, placement: AwsPlacement): string[] {
+  const { model } = doc;
+  return [
+    `A ${model.network.name} stake pool in ${placement.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
+      `VPC ${placement.vpcCidr} over ${placement.subnets.map((s) => s.availabilityZone).join(", ")}.`,
+    "Rendered by `npm run plan` under Pulumi mocks, without a cloud account. Values written `<… of …>` are " +
+      "assigned by AWS at deploy time.",
+    "",
+    "## Hosts",
+    "",
+    ...table(
+      ["host", "role", "zone", "instance type", "RAM", "vCPUs", "data volume", "root volume", "private IP", "public IP"],
+      doc.hosts.map((h) => {
+        const spec = placement.hosts.get(h.name);
+        return [
+          h.name,
+          h.role,
+          h.availabilityZone ?? "?",
+          h.instanceType ?? "?",
+          `${h.memoryGiB} GiB`,
+          String(spec?.instanceType.vcpus ?? "?"),
+          `${h.dataDiskGiB} GiB gp3, encrypted`,
+          `${spec?.rootVolumeGiB ?? "?"} GiB gp3, encrypted`,
+          h.privateIp,
+          h.role === "core" ? `${h.publicIp} (outbound only)` : h.publicIp,
+        ];
+      }),
+    ),
+  ];
+}
+
+function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
+  const { model } = doc;
+  return [
+    `A ${model.network.name} stake pool on your own servers: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
+      "reached over SSH (relays at their public address, the core through relay-1).",
+    "Rendered by `npm run plan` under Pulumi mocks, without contacting any server. The kit creates no server, " +
+      "network or cloud firewall: each host's own nftables firewall is the only wall, so check your provider's.",
+    "",
+    "## Hosts",
+    "",
+    ...table(
+      ["host", "role", "RAM (declared)", "chain database", "login", "address", "public address", "host key"],
+      model.hosts.map((host) => {
+        const server = placement.servers.get(host.name)!;
+        const disk = host.dataDisk.kind === "device" ? `${host.dataDiskGiB} GiB on ${host.dataDisk.path}` : `${host.dataDiskGiB} GiB, folder on the root disk`;
+        return [
+          host.name,
+          host.role,
+          `${host.memoryGiB} GiB`,
+          disk,
+          `${host.login.user}, port ${host.login.port}`,
+          host.privateIp,
+          server.publicAddress ?? "none (through relay-1)",
+          `\`${server.hostKey.split(" ")[0]} …${server.hostKey.slice(-12)}\``,
+        ];
+      }),
+    ),
+  ];
+}
+
 function costSection(pool: PoolPlan): string[] {
+  if (pool.backend.kind === "ssh") return ["Your own servers: the kit creates nothing that is billed."];
   const cost = estimateMonthlyCost(pool.model, pool.backend);
   const usd = (n: number) => `$${n.toFixed(2)}`;
   return [
@@ -226,35 +295,11 @@ function costSection(pool: PoolPlan): string[] {
 
 export function renderPlanMarkdown(doc: PlanDocument): string {
   const { model } = doc;
-  const placement = doc.pool.backend;
+  const backend = doc.pool.backend;
   const lines: string[] = [
     `# Plan of stack \`${model.stack}\``,
     "",
-    `A ${model.network.name} stake pool in ${placement.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
-      `VPC ${placement.vpcCidr} over ${placement.subnets.map((s) => s.availabilityZone).join(", ")}.`,
-    "Rendered by `npm run plan` under Pulumi mocks, without a cloud account. Values written `<… of …>` are " +
-      "assigned by AWS at deploy time.",
-    "",
-    "## Hosts",
-    "",
-    ...table(
-      ["host", "role", "zone", "instance type", "RAM", "vCPUs", "data volume", "root volume", "private IP", "public IP"],
-      doc.hosts.map((h) => {
-        const spec = placement.hosts.get(h.name);
-        return [
-          h.name,
-          h.role,
-          h.availabilityZone,
-          h.instanceType,
-          `${h.memoryGiB} GiB`,
-          String(spec?.instanceType.vcpus ?? "?"),
-          `${h.dataDiskGiB} GiB gp3, encrypted`,
-          `${spec?.rootVolumeGiB ?? "?"} GiB gp3, encrypted`,
-          h.privateIp,
-          h.role === "core" ? `${h.publicIp} (outbound only)` : h.publicIp,
-        ];
-      }),
-    ),
+    ...(backend.kind === "aws" ? awsIntro(doc, backend) : sshIntro(doc, backend)),
     "",
     "## Who can reach what",
     "",

@@ -199,10 +199,12 @@ export function readSettings(raw: RawConfig, options: ReadOptions = {}): ReadRes
     }
   }
 
+  // Only AWS deploys to a region; the operator's own servers are wherever they are.
+  const onAws = (values.backend ?? "aws") === "aws";
   const region = raw.values["aws:region"];
-  if (region === undefined || region === "") {
+  if (onAws && (region === undefined || region === "")) {
     findings.problem("aws:region", "is required but not set", "pulumi config set aws:region us-east-1");
-  } else if (!REGION_PATTERN.test(region)) {
+  } else if (onAws && region !== undefined && !REGION_PATTERN.test(region)) {
     findings.problem("aws:region", `is not an AWS region name (got ${JSON.stringify(region)})`, "pulumi config set aws:region us-east-1");
   }
 

@@ -49,6 +49,24 @@ export const SETTINGS = {
     example: "preview",
     schema: z.enum(NETWORK_NAMES, { error: `must be one of ${NETWORK_NAMES.join(", ")}` }),
   }),
+  backend: spec({
+    type: "string",
+    description:
+      "Where the pool runs: aws (the kit creates the servers, their network and firewalls in an AWS account) or ssh " +
+      "(servers you already have, listed in stakepool:servers, which the kit reaches over SSH).",
+    default: "aws",
+    example: "ssh",
+    schema: z.enum(["aws", "ssh"], { error: "must be aws or ssh" }),
+  }),
+  servers: spec({
+    type: "object",
+    description:
+      "With stakepool:backend ssh: your servers, core and relay-1 … relay-N, each a mapping of address, publicAddress " +
+      "(relays), sshUser, sshPort, hostKey, memoryGiB, dataDiskGiB and dataDevice (a mapping in the stack file).",
+    default: {},
+    example: "core.address 10.0.0.10",
+    schema: z.record(z.string(), z.unknown(), { error: "must be a mapping of server name to its settings" }),
+  }),
   relays: spec({
     type: "integer",
     description: "Number of relays (each on its own server, with an Elastic IP). The pool registers all of them.",
@@ -72,9 +90,12 @@ export const SETTINGS = {
   }),
   sshPublicKey: spec({
     type: "string",
-    description: "The operator's SSH public key (OpenSSH format, ssh-ed25519 or ssh-rsa), installed on every host.",
+    description:
+      "AWS: the operator's SSH public key (OpenSSH format, ssh-ed25519 or ssh-rsa), the only key of every host's login user. " +
+      "Required on AWS; your own servers keep the keys you gave them.",
+    default: "",
     example: '"$(cat ~/.ssh/id_ed25519.pub)"',
-    schema: z.string().trim().min(1, { error: "is empty" }),
+    schema: z.string(),
   }),
   availabilityZones: spec({
     type: "array",

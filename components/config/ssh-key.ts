@@ -59,3 +59,27 @@ export function checkSshPublicKey(text: string): SshKeyCheck {
   }
   return { ok: true, key: [type, data, ...comment].join(" "), type };
 }
+
+/** The host key types OpenSSH servers offer (`/etc/ssh/ssh_host_*_key.pub`). */
+const HOST_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"] as const;
+
+/**
+ * Checks a server's SSH host key as the operator pasted it (`ssh-ed25519 AAAA…`, the comment optional):
+ * deliveries accept no other key (pulumi-command pins it with ssh.FixedHostKey), so a key that is cut
+ * short or of another type would refuse every connection. Returns the key without its comment.
+ */
+export function checkHostKey(text: string): SshKeyCheck {
+  const [type, data] = text.trim().split(/\s+/);
+  if (!type || !data) return { ok: false, message: 'is not an SSH host key (expected "ssh-ed25519 AAAA…", a line of ssh-keyscan without the address)' };
+  if (/PRIVATE KEY/.test(text)) return { ok: false, message: "is a PRIVATE key; give the server's public host key (/etc/ssh/ssh_host_ed25519_key.pub)" };
+  if (!(HOST_KEY_TYPES as readonly string[]).includes(type)) return { ok: false, message: `has type ${JSON.stringify(type)}; OpenSSH host keys are ${HOST_KEY_TYPES.join(", ")}` };
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) return { ok: false, message: "has a key blob that is not base64" };
+  const fields = readFields(Buffer.from(data, "base64"));
+  if (!fields || fields.length < 2 || fields[0]!.toString("latin1") !== type) {
+    return { ok: false, message: `has a key blob that does not hold a ${type} key (was it cut short when pasted?)` };
+  }
+  if (type === "ssh-ed25519" && (fields.length !== 2 || fields[1]!.length !== 32)) {
+    return { ok: false, message: "has an ssh-ed25519 blob of the wrong length (was it cut short when pasted?)" };
+  }
+  return { ok: true, key: `${type} ${data}`, type };
+}

@@ -11,7 +11,7 @@ export const firewall: Feature = {
   name: "firewall",
   step(pool, host) {
     const ruleset = nftablesDelivery(pool.model, host, { relayConnectionLimit: pool.model.relayConnectionLimit });
-    const sync = host.role === "relay";
+    const sync = host.adminSync;
     const delivery = sync
       ? { ...ruleset, files: [...ruleset.files, ...adminSyncFiles()], apply: [...ruleset.apply, START_ADMIN_SYNC] }
       : ruleset;

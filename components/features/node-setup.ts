@@ -32,7 +32,8 @@ export const nodeSetup: Feature = {
     const env = renderSettingsFile(`Settings of the stakepool node scripts on ${host.name}`, {
       ...nodeSettings(model, host),
       // The size the kit gave the data volume: a larger one re-runs this step, which grows the file system.
-      DATA_VOLUME_GIB: String(host.dataDiskGiB),
+      // An operator's own disk is as large as it is: nothing to wait for.
+      ...(host.dataDisk.kind === "tagged-volume" ? { DATA_VOLUME_GIB: String(host.dataDiskGiB) } : {}),
       MITHRIL_BOOTSTRAP: String(releases.mithril !== undefined),
       ...(releases.mithril ? { MITHRIL_SHA256: releases.mithril.sha256 ?? "", MITHRIL_VERSION: releases.mithril.version } : {}),
     });

@@ -13,7 +13,7 @@
  */
 import { hostname, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { BASELINE_INPUT_RULES, BASELINE_SETS } from "./nftables-baseline";
-import { firewallPolicy, type IngressRule } from "./policy";
+import { firewallPolicy, hostRules, type IngressRule } from "./policy";
 
 /** One table for both IPv4 and IPv6, so that one policy cannot be rendered for one family and forgotten for the other. */
 export const NFTABLES_FAMILY = "inet";
@@ -225,7 +225,7 @@ export function renderNftables(model: PoolModel, host: HostSpec, options: Nftabl
     hostname: hostname(model, host),
     role: host.role,
     origin: `stake pool stack ${model.stack} on ${model.network.name}`,
-    rules: firewallPolicy(model)[host.role],
+    rules: hostRules(firewallPolicy(model), host),
     connectionLimit: options.relayConnectionLimit,
   });
 }

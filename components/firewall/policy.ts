@@ -7,7 +7,7 @@
  * - metrics (12798) are never opened; outbound is open.
  */
 import { NODE_PORT, SSH_PORT } from "../networks/networks";
-import type { HostRole, PoolModel } from "../model/pool";
+import type { HostRole, HostSpec, PoolModel } from "../model/pool";
 import { cidrSlug } from "../config/cidr";
 
 export type Service = "node" | "ssh";
@@ -71,5 +71,10 @@ export function firewallPolicy(model: PoolModel): FirewallPolicy {
     ...model.adminCidrs.map((cidr) => rule("ssh", { kind: "admin", cidr })),
   ];
   return { core, relay };
+}
+
+/** The rules of one host: its role's, with SSH on the port the host's sshd listens on. */
+export function hostRules(policy: FirewallPolicy, host: HostSpec): IngressRule[] {
+  return policy[host.role].map((r) => (r.service === "ssh" ? { ...r, port: host.login.port } : r));
 }
 

@@ -17,23 +17,28 @@ import type { LoadedPool } from "../pool/loaded";
 import { loadPoolPeers } from "../pool/peers";
 import { checkStackName } from "../pool/stack-name";
 import { placeOnAws, type AwsPlacement } from "../backends/aws/placement";
+import { placeOnSsh, type SshPlacement } from "../backends/ssh/placement";
+
+/** Where the hosts are: placed on AWS by the kit, or the operator's own servers. */
+export type Placement = AwsPlacement | SshPlacement;
 
 /** A loaded pool and where its hosts are. */
 export interface PoolPlan extends LoadedPool {
-  readonly backend: AwsPlacement;
+  readonly backend: Placement;
 }
 
 export interface PlacedPool {
   readonly model: PoolModel | undefined;
-  readonly placement: AwsPlacement | undefined;
+  readonly placement: Placement | undefined;
   readonly findings: Findings;
 }
 
 /** The pool's hosts, placed by the backend, and its cloud-neutral model. */
-export function placePool(settings: Settings, region: string, stack: string): PlacedPool {
+export function placePool(settings: Settings, region: string | undefined, stack: string, options: { readonly deploying: boolean } = { deploying: false }): PlacedPool {
   const findings = new Findings();
   const network = NETWORKS[settings.network];
-  const placed = placeOnAws(settings, region, network);
+  if (settings.backend === "aws" && region === undefined) return { model: undefined, placement: undefined, findings };
+  const placed = settings.backend === "aws" ? placeOnAws(settings, region!, network) : placeOnSsh(settings, network, options);
   const admin = checkAdminCidrs(settings.adminCidrs, network.name, { vpcCidr: settings.vpcCidr });
   findings.absorb(admin.findings);
   findings.absorb(placed.findings);
@@ -44,10 +49,11 @@ export function placePool(settings: Settings, region: string, stack: string): Pl
       stack,
       network,
       adminCidrs: admin.cidrs,
-      authorizedKey: placement.sshPublicKey,
+      // On AWS the operator's key is every login user's only key; own servers keep theirs.
+      authorizedKey: placement.kind === "aws" ? placement.sshPublicKey : undefined,
       protect: network.name === "mainnet",
       relayConnectionLimit: settings.relayConnectionLimit,
-      location: placement.region,
+      location: placement.kind === "aws" ? placement.region : "own-servers",
     },
     hosts,
   );
@@ -90,7 +96,7 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
   findings.absorb(quiet({ problems: read.findings.problems.filter((p) => !coldSettings.has(p.setting)), warnings: read.findings.warnings }));
   const settings = read.settings ?? read.bestEffort;
   checkStackName(stack, settings?.relays ?? 1, findings);
-  if (settings && read.region) {
+  if (settings && (read.region || settings.backend === "ssh")) {
     // With some settings unreadable, this still runs on the rest so that every problem is reported at once.
     const reported = new Set([...read.findings.problems, ...cold.problems].map((p) => p.setting));
     const fresh = (f: Findings) =>
@@ -98,18 +104,22 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
         problems: f.problems.filter((p) => !reported.has(p.setting) && !reported.has(p.setting.replace(/\[\d+\]$/, ""))),
         warnings: f.warnings,
       });
-    const { model, placement, findings: placing } = placePool(settings, read.region, stack);
+    const { model, placement, findings: placing } = placePool(settings, read.region, stack, { deploying: options.deploying ?? false });
     findings.absorb(fresh(placing));
     if (model && placement) {
       const { network } = model;
       const releases = resolveReleases(settings, network, { deploying: options.deploying ?? false });
       findings.absorb(fresh(releases.findings));
-      const identity = loadIdentity({ settings, model, now: options.now, hosting: { s3Region: placement.region } });
+      const identity = loadIdentity({ settings, model, now: options.now, hosting: placement.kind === "aws" ? { s3Region: placement.region } : undefined });
       findings.absorb(fresh(identity.findings));
       const peers = loadPoolPeers(model, settings, {
         baseDir: options.baseDir,
         ticker: identity.identity.metadata?.file.metadata.ticker,
-        ownAddresses: [...placement.relayDnsNames.values()],
+        // The pool's own relays are never drawn as its community peers.
+        ownAddresses:
+          placement.kind === "aws"
+            ? [...placement.relayDnsNames.values()]
+            : [...placement.servers.values()].flatMap((s) => (s.publicAddress === undefined ? [] : [s.publicAddress])),
       });
       findings.absorb(fresh(peers.findings));
       findings.throwIfAny();

@@ -18,14 +18,17 @@ import { KesReminders } from "../backends/aws/kes-reminders";
 import { MetadataBucket } from "../backends/aws/metadata-bucket";
 import { PoolVpc } from "../backends/aws/pool-vpc";
 import { METADATA_OBJECT_KEY } from "../pool/identity";
-import type { PoolPlan } from "./load";
+import type { LoadedPool } from "../pool/loaded";
+import type { AwsPlacement } from "../backends/aws/placement";
 import type { HostRole, HostSpec } from "../model/pool";
 import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "../pool/registration";
 import { poolTags } from "../backends/aws/tags";
 
 export interface StakePoolArgs {
   /** The checked pool and everything its hosts receive (loadPool). */
-  readonly pool: PoolPlan;
+  readonly pool: LoadedPool;
+  /** Where its hosts go on AWS. */
+  readonly placement: AwsPlacement;
 }
 
 export interface HostOutput {
@@ -50,9 +53,8 @@ export class StakePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: StakePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:index:StakePool", name, {}, opts);
-    const { pool } = args;
+    const { pool, placement } = args;
     const { model, identity } = pool;
-    const placement = pool.backend;
     const parent = { parent: this };
 
     const vpc = new PoolVpc(`${name}-vpc`, { model, placement }, parent);

@@ -20,7 +20,8 @@ export function testPlacement(network: NetworkName, overrides: ConfigValues = {}
   const region = typeof configured === "string" ? configured : "us-east-2";
   const placed = placePool(read.settings!, region, stack);
   expect(placed.findings.problems).toEqual([]);
-  return { model: placed.model!, placement: placed.placement! };
+  if (placed.placement?.kind !== "aws") throw new Error("testPlacement places AWS pools");
+  return { model: placed.model!, placement: placed.placement };
 }
 
 export function testModel(network: NetworkName, overrides: ConfigValues = {}, stack = "test"): PoolModel {

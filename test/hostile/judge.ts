@@ -40,7 +40,7 @@ const TRACE = /\n\s+at \S/;
 export function printedRegistration(pool: PoolPlan): string {
   const { identity, model } = pool;
   const relays = model.relays.map((relay): RelayAddress => {
-    const dns = pool.backend.relayDnsNames.get(relay.name);
+    const dns = (pool.backend.kind === "aws" ? pool.backend.relayDnsNames.get(relay.name) : undefined);
     return dns ? { dns } : { ipv4: `<publicIp of pool-${relay.name}>` };
   });
   return registrationCommand({
@@ -72,7 +72,7 @@ export function registrationProblems(pool: PoolPlan): string[] {
   for (const [flag, value] of expected) {
     if (value !== undefined && after(flag) !== value) why.push(`${flag} reached cardano-cli as ${JSON.stringify(after(flag))}, not ${JSON.stringify(value)}`);
   }
-  const names = [...pool.backend.relayDnsNames.values()];
+  const names = pool.backend.kind === "aws" ? [...pool.backend.relayDnsNames.values()] : [];
   const given = run.argv.flatMap((a, i) => (a === "--single-host-pool-relay" ? [run.argv![i + 1]] : []));
   if (JSON.stringify(given) !== JSON.stringify(names)) why.push(`relay names reached cardano-cli as ${JSON.stringify(given)}, not ${JSON.stringify(names)}`);
   if (run.argv[run.argv.length - 1] !== "pool-registration.cert") why.push("the command was cut short before --out-file");

@@ -318,6 +318,67 @@ describeWith(
       });
     });
 
+    // The operator's own servers (stakepool:backend ssh): a disk by its stable name, or a folder.
+    describe("an operator's disk, named by /dev/disk/by-id (DATA_DEVICE)", () => {
+      const DISK = "ata-EXAMPLE_SSD_0001";
+      const asDisk = (device: LoopDevice, on: Sandbox = box) => {
+        symlinkSync(device.device, on.at(`/dev/disk/by-id/${DISK}`));
+        return { DATA_DEVICE: on.at(`/dev/disk/by-id/${DISK}`), DATA_VOLUME_TAG: "" };
+      };
+
+      it("is formatted when provably new and mounted for the node user, with no instance tag read", async () => {
+        const device = volume("own-new", FS_MIB);
+        const asked = server.requests.length;
+        const result = await box.run("data-volume.sh", [], asDisk(device));
+        expect(result.stderr).not.toMatch(/ERROR/);
+        expect(result.code).toBe(0);
+        expect(result.stderr).toMatch(new RegExp(`data disk \\S+/dev/disk/by-id/${DISK} is ${device.device}`));
+        expect(result.stderr).toMatch(/is new: formatting it ext4/);
+        expect(mountedFrom()).toBe(device.device);
+        expect(statSync(box.at(DATA_MOUNT)).uid).toBe(nobody());
+        expect(server.requests.slice(asked).map((r) => r.path)).toEqual([]);
+      });
+
+      it("is refused, every byte as it was, when it holds a partition table (a system disk named by mistake)", async () => {
+        const device = volume("own-gpt", FS_MIB);
+        sh("sgdisk", ["--new=1:0:0", "--typecode=1:8300", device.device]);
+        const before = deviceHash(device);
+        const result = await box.run("data-volume.sh", [], asDisk(device));
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(/Refusing to format it/);
+        expect(deviceHash(device)).toBe(before);
+        expect(mountsOf(device.device)).toEqual([]);
+      });
+
+      it("is refused when the setting names a kernel name that can change across boots", async () => {
+        const device = volume("own-kernel-name", 64);
+        const result = await box.run("data-volume.sh", [], { DATA_DEVICE: device.device, DATA_VOLUME_TAG: "" });
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(/is not a disk's stable name/);
+        expect(mountsOf(device.device)).toEqual([]);
+      });
+    });
+
+    describe("no data disk (DATA_FOLDER): a folder on the root disk", () => {
+      it("is made for the node user; nothing is mounted, nothing is added to fstab, a second run changes nothing", async () => {
+        const env = { DATA_FOLDER: "true", DATA_VOLUME_TAG: "" };
+        const result = await box.run("data-volume.sh", [], env);
+        expect(result.stderr).not.toMatch(/ERROR/);
+        expect(result.code).toBe(0);
+        expect(result.stderr).toMatch(/lives in \S+ on the root disk/);
+        expect(statSync(box.at(DATA_MOUNT)).uid).toBe(nobody());
+        expect(sh("findmnt", ["-n", "-o", "SOURCE", "--mountpoint", box.at(DATA_MOUNT)]).length).toBe(0);
+        expect(fstabLines()).toEqual([ROOT_FSTAB_LINE]);
+        expect((await box.run("data-volume.sh", [], env)).code).toBe(0);
+      });
+
+      it("is refused with a device set as well: one place for the chain database", async () => {
+        const result = await box.run("data-volume.sh", [], { DATA_FOLDER: "true", DATA_VOLUME_TAG: "", DATA_DEVICE: box.at("/dev/disk/by-id/x") });
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(/DATA_FOLDER is true, yet a device or volume is set too/);
+      });
+    });
+
     /** Runs the setup on a volume whose device has just grown, expecting its filesystem to grow online. */
     async function expectGrown(device: LoopDevice, type: FsType, on: Sandbox = box): Promise<void> {
       const result = await on.run("data-volume.sh");

@@ -78,8 +78,21 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
   const dataVolumeGiB = settings.dataVolumeGiB === 0 ? network.defaults.dataDiskGiB : settings.dataVolumeGiB;
   findings.absorb(checkDataVolume({ dataVolumeGiB, network, allowBelowRecommended }));
 
+  if (Object.keys(settings.servers).length > 0) {
+    findings.problem(
+      fullKey("servers"),
+      "lists servers, but this pool runs on AWS, where the kit creates its servers (stakepool:backend aws)",
+      `pulumi config set ${fullKey("backend")} ssh to deploy to the servers listed, or pulumi config rm ${fullKey("servers")}`,
+    );
+  }
   const ssh = checkSshPublicKey(settings.sshPublicKey);
-  if (!ssh.ok) findings.problem(fullKey("sshPublicKey"), ssh.message, `pulumi config set ${fullKey("sshPublicKey")} "$(cat ~/.ssh/id_ed25519.pub)"`);
+  if (settings.sshPublicKey.trim() === "") {
+    findings.problem(
+      fullKey("sshPublicKey"),
+      "is required on AWS: the key pair of every server, and its login user's only key",
+      `pulumi config set ${fullKey("sshPublicKey")} "$(cat ~/.ssh/id_ed25519.pub)"`,
+    );
+  } else if (!ssh.ok) findings.problem(fullKey("sshPublicKey"), ssh.message, `pulumi config set ${fullKey("sshPublicKey")} "$(cat ~/.ssh/id_ed25519.pub)"`);
 
   const vpc = checkVpcCidr(settings.vpcCidr);
   findings.absorb(vpc.findings);

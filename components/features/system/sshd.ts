@@ -30,7 +30,11 @@ export function sshdSettings(model: PoolModel, host: HostSpec): readonly SshdSet
       : [{ keyword: "AllowTcpForwarding", value: "no", why: "the core is never a way to anywhere else" }];
   return [
     { keyword: "PermitRootLogin", value: "no", why: "root never logs in; the operator uses sudo" },
-    { keyword: "PubkeyAuthentication", value: "yes", why: "the EC2 key pair's key is the only way in" },
+    {
+      keyword: "PubkeyAuthentication",
+      value: "yes",
+      why: model.authorizedKey === undefined ? "the operator's keys are the only way in" : "the EC2 key pair's key is the only way in",
+    },
     { keyword: "AuthenticationMethods", value: "publickey", why: "no other method is offered" },
     { keyword: "PasswordAuthentication", value: "no", why: "no passwords to guess" },
     { keyword: "KbdInteractiveAuthentication", value: "no", why: "no PAM prompts either" },

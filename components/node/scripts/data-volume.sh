@@ -2,8 +2,12 @@
 # Mounts the chain-data volume at DATA_MOUNT, formats it only when it is provably new, and grows its
 # filesystem online when the volume grows (why and how: components/node/README.md, "The data volume").
 #
-# The volume (an EBS volume that outlives the instance) is the instance tag DATA_VOLUME_TAG, read through
-# IMDSv2; the script waits at most DEVICE_WAIT_SECONDS for its NVMe name in DEVICE_BY_ID_DIR. A filesystem
+# Where the chain data lives is one of (the backend decides, components/model/pool.ts DataDisk):
+# - an EBS volume that outlives the instance: the instance tag DATA_VOLUME_TAG, read through IMDSv2; the
+#   script waits at most DEVICE_WAIT_SECONDS for its NVMe name in DEVICE_BY_ID_DIR;
+# - an operator's disk by its stable name DATA_DEVICE (/dev/disk/by-id/…), handled the same way;
+# - DATA_FOLDER=true: a folder on the root disk, DATA_MOUNT itself, made and owned, nothing mounted.
+# On a volume or disk, a filesystem
 # is mounted as it is. Anything else is refused, unless it has no signature and `scan` reads only zeros:
 # then it becomes ext4 labelled DATA_LABEL. The mount is in FSTAB by UUID with nofail; DATA_MOUNT belongs
 # to NODE_USER. A second run changes nothing.
@@ -14,8 +18,17 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LIB_DIR/common.sh"
 
 load_settings
-require_settings DATA_MOUNT DB_DIR NODE_USER NODE_GROUP DATA_VOLUME_TAG DEVICE_BY_ID_DIR \
-  DEVICE_WAIT_SECONDS FSTAB DATA_LABEL SYSTEMCTL
+require_settings DATA_MOUNT DB_DIR NODE_USER NODE_GROUP FSTAB DATA_LABEL SYSTEMCTL
+if [[ ${DATA_FOLDER:-false} == true ]]; then
+  [[ -z ${DATA_DEVICE:-}${DATA_VOLUME_TAG:-} ]] || die "DATA_FOLDER is true, yet a device or volume is set too"
+elif [[ -n ${DATA_DEVICE:-} ]]; then
+  [[ -z ${DATA_VOLUME_TAG:-} ]] || die "both DATA_DEVICE and DATA_VOLUME_TAG are set"
+  # A stable name (the kit checks the setting: components/backends/ssh/inventory.ts); /dev/sdX may change.
+  [[ $DATA_DEVICE =~ /dev/disk/by-id/[A-Za-z0-9._:+@-]+$ ]] || die "DATA_DEVICE '$DATA_DEVICE' is not a disk's stable name (/dev/disk/by-id/…)"
+  require_settings DEVICE_WAIT_SECONDS
+else
+  require_settings DATA_VOLUME_TAG DEVICE_BY_ID_DIR DEVICE_WAIT_SECONDS
+fi
 take_lock
 
 ensure_fstab() {
@@ -184,12 +197,25 @@ if mountpoint -q "$DATA_MOUNT"; then
   exit 0
 fi
 
-volume_id=$(instance_tag "$DATA_VOLUME_TAG")
-[[ $volume_id =~ ^vol-[0-9a-f]+$ ]] || die "the tag $DATA_VOLUME_TAG holds '$volume_id', not a volume id"
-device_link=$DEVICE_BY_ID_DIR/nvme-Amazon_Elastic_Block_Store_${volume_id/-/}
-wait_for_device "$device_link"
-device=$(readlink -f "$device_link")
-log "data volume $volume_id is $device"
+if [[ ${DATA_FOLDER:-false} == true ]]; then
+  ensure_ownership
+  log "the chain database lives in $DATA_MOUNT on the root disk (no data disk declared)"
+  exit 0
+fi
+
+if [[ -n ${DATA_DEVICE:-} ]]; then
+  device_link=$DATA_DEVICE
+  wait_for_device "$device_link"
+  device=$(readlink -f "$device_link")
+  log "data disk $DATA_DEVICE is $device"
+else
+  volume_id=$(instance_tag "$DATA_VOLUME_TAG")
+  [[ $volume_id =~ ^vol-[0-9a-f]+$ ]] || die "the tag $DATA_VOLUME_TAG holds '$volume_id', not a volume id"
+  device_link=$DEVICE_BY_ID_DIR/nvme-Amazon_Elastic_Block_Store_${volume_id/-/}
+  wait_for_device "$device_link"
+  device=$(readlink -f "$device_link")
+  log "data volume $volume_id is $device"
+fi
 
 elsewhere=$(findmnt -n -o TARGET --source "$device" || true)
 [[ -z $elsewhere ]] || fatal "$device is already mounted at $elsewhere, not at $DATA_MOUNT"
