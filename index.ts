@@ -9,6 +9,7 @@ import { ConfigurationError, formatWarning } from "./components/config/problems"
 import { loadPool, type PoolPlan } from "./components/program/load";
 import { StakePool } from "./components/program/stake-pool";
 import { SshPool } from "./components/backends/ssh/ssh-pool";
+import { planDeployment } from "./components/deployment/deployment";
 
 function load(): PoolPlan {
   try {
@@ -32,7 +33,7 @@ for (const warning of loaded.warnings) void pulumi.log.warn(formatWarning(warnin
 
 // The same deliveries either way; on AWS the kit also makes the servers, their network and firewalls.
 const pool =
-  loaded.backend.kind === "aws" ? new StakePool("pool", { pool: loaded, placement: loaded.backend }) : new SshPool("pool", { pool: loaded, placement: loaded.backend });
+  loaded.backend.kind === "aws" ? new StakePool("pool", { pool: loaded, placement: loaded.backend }) : new SshPool("pool", { pool: loaded, placement: loaded.backend, deployment: planDeployment(loaded) });
 
 const { identity, releases } = loaded;
 const opcert = identity.hotKeys.operationalCertificate;

@@ -3,6 +3,7 @@ import type { Warning } from "../../components/config/problems";
 import { printable } from "../../components/config/text";
 import { estimateMonthlyCost } from "../../components/backends/aws/cost";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
+import { adminRecoveryCommand } from "../../components/firewall/admin-sync";
 import { METRICS_PORT } from "../../components/networks/networks";
 import { nodeReleaseUrl } from "../../components/networks/releases";
 import { planDeployment } from "../../components/deployment/deployment";
@@ -253,6 +254,8 @@ function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
       "reached over SSH (relays at their public address, the core through relay-1).",
     "Rendered by `npm run plan` under Pulumi mocks, without contacting any server. The kit creates no server, " +
       "network or cloud firewall: each host's own nftables firewall is the only wall, so check your provider's.",
+    "If the address you administer the pool from changes, the relays refuse your SSH until `stakepool:adminCidrs` " +
+      `says so: first run \`${adminRecoveryCommand("<your new address>/32")}\` on each relay's console, then \`pulumi up\`.`,
     "",
     "## Hosts",
     "",

@@ -14,8 +14,6 @@
  * The library: @noble/curves (audited; the sibling of the @noble/hashes the kit already uses).
  */
 import { ed25519 } from "@noble/curves/ed25519";
-import { Findings } from "../config/problems";
-import { readOperationalCertificate } from "./opcert";
 
 /** More 32-byte candidates than any setting holds; a value with more is checked up to this many. */
 const MAX_CANDIDATES = 512;
@@ -59,12 +57,6 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.e
 /** The hex of every value in `text` that is the signing key of `coldVerificationKey`. */
 export function coldSeedsIn(text: string, coldVerificationKey: Uint8Array): string[] {
   return thirtyTwoByteValues(text).filter((hex) => sameBytes(publicKeyOfSeed(Buffer.from(hex, "hex")), coldVerificationKey));
-}
-
-/** The pool's cold verification key, from the operational certificate's text; undefined when it cannot be read. */
-export function coldVerificationKeyOf(opcertText: string | undefined): Uint8Array | undefined {
-  if (opcertText === undefined || opcertText.trim() === "") return undefined;
-  return readOperationalCertificate(opcertText, new Findings())?.coldVerificationKey;
 }
 
 /**

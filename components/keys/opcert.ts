@@ -7,7 +7,7 @@
  *   [[kes_vkey: bytes .size 32, counter: uint, kes_period: uint, sigma: bytes .size 64], cold_vkey: bytes .size 32]
  */
 import { decodeCbor } from "./cbor";
-import type { Findings } from "../config/problems";
+import { Findings } from "../config/problems";
 import { parseEnvelope } from "./envelope";
 import { HOT_KEYS } from "./envelope-types";
 
@@ -93,4 +93,10 @@ export function readOperationalCertificate(
 ): OperationalCertificate | undefined {
   const envelope = parseEnvelope("operationalCertificate", text, findings, setting);
   return envelope ? decodeOpcert(envelope.cbor, findings, setting) : undefined;
+}
+
+/** The pool's cold verification key, from the operational certificate's text; undefined when it cannot be read. */
+export function coldVerificationKeyOf(opcertText: string | undefined): Uint8Array | undefined {
+  if (opcertText === undefined || opcertText.trim() === "") return undefined;
+  return readOperationalCertificate(opcertText, new Findings())?.coldVerificationKey;
 }

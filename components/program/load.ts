@@ -8,7 +8,7 @@ import { readSettings, type RawConfig } from "../config/read";
 import { fullKey, SETTINGS, type Settings } from "../config/settings";
 import { checkAdminCidrs } from "../firewall/admin-cidrs";
 import { coldSeedsInConfig, refuseColdMaterialInConfig } from "../keys/cold";
-import { coldVerificationKeyOf } from "../keys/cold-seed";
+import { coldVerificationKeyOf } from "../keys/opcert";
 import { poolOf, type PoolModel } from "../model/pool";
 import { NETWORKS } from "../networks/networks";
 import { resolveReleases } from "../node/pins";

@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { coldSeedsIn, coldVerificationKeyOf, isCurvePoint, publicKeyOfSeed, stringsOf, thirtyTwoByteValues } from "../../components/keys/cold-seed";
+import { coldVerificationKeyOf } from "../../components/keys/opcert";
+import { coldSeedsIn, isCurvePoint, publicKeyOfSeed, stringsOf, thirtyTwoByteValues } from "../../components/keys/cold-seed";
 import { cborHexOf } from "../fixtures/paths";
 import { COLD_SEED_HEX, COLD_VKEY_OF_SKEY, ed25519PublicKeyOf, opcertOfColdSkey } from "../helpers/cold";
 import { NOT_A_POINT_HEX } from "../hostile/cases";

@@ -8,7 +8,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { connectionArgs, deliver, onServer, type DeliveryConnection, type Endpoint } from "../../delivery/deliver";
-import { planDeployment } from "../../deployment/deployment";
+import type { Deployment } from "../../deployment/deployment";
 import type { HostSpec } from "../../model/pool";
 import { registrationCommand, relayRegistrationArgs, type RelayAddress } from "../../pool/registration";
 import type { LoadedPool } from "../../pool/loaded";
@@ -20,6 +20,8 @@ import type { SshServer } from "./inventory";
 export interface SshPoolArgs {
   readonly pool: LoadedPool;
   readonly placement: SshPlacement;
+  /** Each host's steps and the rollout order (planDeployment of the pool). */
+  readonly deployment: Deployment;
 }
 
 /** How the pool registers a relay: its public IPv4 address, or its DNS name. */
@@ -55,11 +57,10 @@ export class SshPool extends pulumi.ComponentResource {
 
   constructor(name: string, args: SshPoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stakepool:ssh:SshPool", name, {}, opts);
-    const { pool, placement } = args;
+    const { pool, placement, deployment } = args;
     const { model, identity } = pool;
     const server = (hostName: string): SshServer => placement.servers.get(hostName)!;
 
-    const deployment = planDeployment(pool);
     const up = new Map<string, command.remote.Command>();
     let previousRestart: pulumi.Resource | undefined;
     for (const hostName of deployment.rollout) {

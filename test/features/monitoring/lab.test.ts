@@ -21,7 +21,7 @@ import type { MonitoringInput } from "../../../components/features/monitoring/in
 import { N, TIP_BLOCK_METRIC } from "../../../components/features/monitoring/metrics";
 import { PROMETHEUS_CONFIG, monitoringScript } from "../../../components/features/monitoring/paths";
 import { NODE_METRICS_PORT } from "../../../components/features/monitoring/ports";
-import { SERIES_PER_TARGET } from "../../../components/features/monitoring/sizing";
+import { SERIES_PER_TARGET } from "../../../components/backends/aws/monitor-sizing";
 import { exporterStep, monitorStep } from "../../../components/features/monitoring/steps";
 import type { MonitoringTiming } from "../../../components/features/monitoring/timing";
 import { slotAt, timeOfSlot } from "../../../components/keys/kes";

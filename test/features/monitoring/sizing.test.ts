@@ -1,7 +1,7 @@
 /** What the monitoring host stores and costs, for the figures the README and the plan quote. */
 import { describe, expect, it } from "vitest";
 import { lookupInstanceType } from "../../../components/backends/aws/instance-types";
-import { MONITOR_INSTANCE_TYPE, MONITOR_ROOT_GIB, monitorMonthlyCost, samplesPerSeriesMonth, storageEstimate } from "../../../components/features/monitoring/sizing";
+import { MONITOR_INSTANCE_TYPE, MONITOR_ROOT_GIB, monitorMonthlyCost, samplesPerSeriesMonth, storageEstimate } from "../../../components/backends/aws/monitor-sizing";
 import { PRODUCTION_TIMING } from "../../../components/features/monitoring/timing";
 
 describe("the monitoring host's size", () => {

@@ -16,9 +16,9 @@
  * estimate takes 2, and adds the write-ahead log and head block (about three hours of samples
  * uncompressed, 16 bytes each at most).
  */
-import { HOURS_PER_MONTH, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "../../backends/aws/prices";
-import { lookupInstanceType } from "../../backends/aws/instance-types";
-import { RETENTION_DAYS } from "./timing";
+import { HOURS_PER_MONTH, PUBLIC_IPV4_HOURLY, instanceHourlyUsEast1, regionPrices } from "./prices";
+import { lookupInstanceType } from "./instance-types";
+import { RETENTION_DAYS } from "../../features/monitoring/timing";
 
 export const SERIES_PER_TARGET = { node: 200, nodeExporter: 350, scrape: 5, alerts: 30 } as const;
 export const BYTES_PER_SAMPLE = 2;
