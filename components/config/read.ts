@@ -37,6 +37,10 @@ const MULTILINE_SETTINGS: ReadonlySet<SettingKey> = new Set(["kesSigningKey", "v
 export function fixFor(key: SettingKey): string {
   const s: SettingSpec = SETTINGS[key];
   if (s.type === "array") return `pulumi config set --path ${singleQuote(`${fullKey(key)}[0]`)} ${exampleWord(s.example)}`;
+  if (s.type === "records") {
+    const [field, ...value] = s.example.split(" ");
+    return `pulumi config set --path ${singleQuote(`${fullKey(key)}[0].${field}`)} ${exampleWord(value.join(" "))}`;
+  }
   if (s.type === "object") {
     const [field, ...value] = s.example.split(" ");
     return `pulumi config set --path ${singleQuote(`${fullKey(key)}.${field}`)} ${exampleWord(value.join(" "))}`;
@@ -67,6 +71,16 @@ function coerce(spec: SettingSpec, raw: string): { ok: true; value: unknown } | 
         return { ok: false, message: `must be a list (got ${JSON.stringify(raw)})` };
       }
       if (!Array.isArray(parsed)) return { ok: false, message: `must be a list (got ${JSON.stringify(raw)})` };
+      return { ok: true, value: parsed };
+    }
+    case "records": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return { ok: false, message: "must be a list (- name: … entries under the setting in the stack file)" };
+      }
+      if (!Array.isArray(parsed)) return { ok: false, message: "must be a list (- name: … entries under the setting in the stack file)" };
       return { ok: true, value: parsed };
     }
     case "object": {

@@ -12,9 +12,10 @@ export const PROJECT = "stakepool";
 
 /**
  * The types Pulumi project config can declare, plus "object" (a YAML mapping in the stack file, which
- * Pulumi passes as JSON; declarable in Pulumi.yaml only since CLI 3.187, so the kit does not).
+ * Pulumi passes as JSON; declarable in Pulumi.yaml only since CLI 3.187, so the kit does not), and "records"
+ * (a YAML list of mappings, undeclared for the same reason).
  */
-export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
+export type SettingType = "string" | "integer" | "boolean" | "array" | "object" | "records";
 
 export interface SettingSpec<S extends z.ZodType = z.ZodType> {
   readonly type: SettingType;
@@ -59,13 +60,13 @@ export const SETTINGS = {
     schema: z.enum(["aws", "ssh"], { error: "must be aws or ssh" }),
   }),
   servers: spec({
-    type: "object",
+    type: "records",
     description:
-      "With stakepool:backend ssh: your servers, core and relay-1 … relay-N, each a mapping of address, publicAddress " +
-      "(relays), sshUser, sshPort, hostKey, memoryGiB, dataDiskGiB and dataDevice (a mapping in the stack file).",
-    default: {},
-    example: "core.address 10.0.0.10",
-    schema: z.record(z.string(), z.unknown(), { error: "must be a mapping of server name to its settings" }),
+      "With stakepool:backend ssh: your servers, one core and its relays, each a mapping of name, role, address, " +
+      "publicAddress, privateAddress, sshUser, sshPort, hostKey, memoryGiB, dataDiskGiB and dataDevice (a list in the stack file).",
+    default: [],
+    example: "name core",
+    schema: z.array(z.unknown(), { error: "must be a list of servers" }),
   }),
   relays: spec({
     type: "integer",
@@ -380,5 +381,5 @@ export function fullKey(key: string): string {
  * when the runtime has no value, so an unset hot key reads as "".
  */
 export function declaredInProject(spec: SettingSpec): boolean {
-  return spec.type !== "object" && !(spec.secret && spec.default !== undefined);
+  return spec.type !== "object" && spec.type !== "records" && !(spec.secret && spec.default !== undefined);
 }

@@ -10,14 +10,16 @@ import type { Findings } from "../config/problems";
 
 const LABEL_MAX = 63;
 
-/** The longest host name part of a pool of `relays` relays: "relay-20" (the core's is shorter). */
-function longestHost(relays: number): string {
+/** The longest host name of an AWS pool of `relays` relays: "relay-20" (the core's is shorter). */
+export function longestAwsHost(relays: number): string {
   return `relay-${Math.max(1, relays)}`;
 }
 
-/** Records a problem if `<stack>-<host>` would not be a valid host name for some host of the pool. */
-export function checkStackName(stack: string, relays: number, findings: Findings): void {
-  const host = longestHost(relays);
+/**
+ * Records a problem if `<stack>-<host>` would not be a valid host name for some host of the pool;
+ * `host` is its longest host name.
+ */
+export function checkStackName(stack: string, host: string, findings: Findings): void {
   const room = LABEL_MAX - host.length - 1;
   const example = stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+/, "").slice(0, room).replace(/-+$/, "") || "pool";
   const fix = `use a stack name of at most ${room} letters, digits and hyphens, starting with a letter or digit, e.g. ${example}: pulumi stack init ${example} (or pulumi stack rename ${example} while nothing is deployed)`;

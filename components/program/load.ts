@@ -15,7 +15,7 @@ import { resolveReleases } from "../node/pins";
 import { loadIdentity } from "../pool/identity";
 import type { LoadedPool } from "../pool/loaded";
 import { loadPoolPeers } from "../pool/peers";
-import { checkStackName } from "../pool/stack-name";
+import { checkStackName, longestAwsHost } from "../pool/stack-name";
 import { placeOnAws, type AwsPlacement } from "../backends/aws/placement";
 import { placeOnSsh, type SshPlacement } from "../backends/ssh/placement";
 
@@ -79,7 +79,7 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
   const coldKey = coldVerificationKeyOf(raw.values[fullKey("operationalCertificate")]);
   const structured = (name: string) => {
     const spec = (SETTINGS as Record<string, { type: string } | undefined>)[name.slice(name.indexOf(":") + 1)];
-    return name.startsWith(fullKey("")) && (spec?.type === "object" || spec?.type === "array");
+    return name.startsWith(fullKey("")) && (spec?.type === "object" || spec?.type === "array" || spec?.type === "records");
   };
   refuseColdMaterialInConfig(raw.values, cold, { coldVerificationKey: coldKey, structured });
   const coldSettings = new Set(cold.problems.map((p) => p.setting));
@@ -95,7 +95,9 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
   // A cold key under a made-up name is reported once, as a cold key.
   findings.absorb(quiet({ problems: read.findings.problems.filter((p) => !coldSettings.has(p.setting)), warnings: read.findings.warnings }));
   const settings = read.settings ?? read.bestEffort;
-  checkStackName(stack, settings?.relays ?? 1, findings);
+  const serverNames = (settings?.servers ?? []).flatMap((s) => (typeof s === "object" && s !== null && "name" in s && typeof s.name === "string" ? [s.name] : []));
+  const longestHost = settings?.backend === "ssh" ? serverNames.reduce((a, b) => (b.length > a.length ? b : a), "core") : longestAwsHost(settings?.relays ?? 1);
+  checkStackName(stack, longestHost, findings);
   if (settings && (read.region || settings.backend === "ssh")) {
     // With some settings unreadable, this still runs on the rest so that every problem is reported at once.
     const reported = new Set([...read.findings.problems, ...cold.problems].map((p) => p.setting));

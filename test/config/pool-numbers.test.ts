@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { checkPoolCost, lovelaceError, marginError, marginMeant } from "../../components/config/pool-numbers";
 import { Findings } from "../../components/config/problems";
 import { MAX_LOVELACE_SUPPLY, MIN_POOL_COST } from "../../components/networks/ledger-parameters";
-import { checkStackName } from "../../components/pool/stack-name";
+import { checkStackName, longestAwsHost } from "../../components/pool/stack-name";
 
 describe("lovelace amounts (pledge, cost)", () => {
   it("accept digits without leading zeros up to the ADA supply, and nothing else", () => {
@@ -76,7 +76,7 @@ describe("the stack name in every host's name", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9_.-]{1,100}$/), fc.integer({ min: 1, max: 20 }), (stack, relays) => {
         const findings = new Findings();
-        checkStackName(stack, relays, findings);
+        checkStackName(stack, longestAwsHost(relays), findings);
         const hosts = ["core", ...Array.from({ length: relays }, (_, i) => `relay-${i + 1}`)];
         const valid = hosts.every((h) => LABEL.test(`${stack}-${h}`));
         expect(findings.problems.map((p) => p.setting)).toEqual(valid ? [] : ["stack name"]);
@@ -86,11 +86,11 @@ describe("the stack name in every host's name", () => {
 
   it("says why and proposes a name that fits", () => {
     const findings = new Findings();
-    checkStackName("My_Pool.Mainnet", 2, findings);
+    checkStackName("My_Pool.Mainnet", longestAwsHost(2), findings);
     expect(findings.problems[0]!.message).toContain('holds "_"');
     expect(findings.problems[0]!.fix).toContain("pulumi stack init my-pool-mainnet");
     const long = new Findings();
-    checkStackName("p".repeat(98), 20, long);
+    checkStackName("p".repeat(98), longestAwsHost(20), long);
     expect(long.problems[0]!.message).toContain("107 characters long");
     expect(long.problems[0]!.fix).toContain(`at most 54 letters`);
   });

@@ -141,8 +141,8 @@ describe("the same check fails on the whole class of mistakes", () => {
   });
 
   it("a required key left out", () => {
-    expect(cliRefusals(projectFile, "preview", preview.replace(/^ {2}stakepool:network: .*\n/m, "").replace(/^ {2}stakepool:sshPublicKey: .*\n/m, ""))).toEqual([
-      "Stack 'preview' is missing configuration values 'network' and 'sshPublicKey'",
+    expect(cliRefusals(projectFile, "preview", preview.replace(/^ {2}stakepool:network: .*\n/m, "").replace(/^ {2}stakepool:adminCidrs:\n(?: {4}- .*\n)+/m, ""))).toEqual([
+      "Stack 'preview' is missing configuration values 'adminCidrs' and 'network'",
     ]);
   });
 });

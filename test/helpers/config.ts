@@ -4,7 +4,7 @@ import type { RawConfig } from "../../components/config/read";
 export const EXAMPLE_SSH_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBv32qnzTka+QThxUJW5I3xCwGjEc+LPhxgnsNIKjMVv test@example.invalid";
 
-export type ConfigValues = Record<string, string | number | boolean | readonly string[] | Readonly<Record<string, unknown>>>;
+export type ConfigValues = Record<string, string | number | boolean | readonly unknown[] | Readonly<Record<string, unknown>>>;
 
 /** A valid stack on `network`, overridden by `overrides` (keys without namespace are stakepool keys). */
 export function rawConfig(network: "mainnet" | "preprod" | "preview", overrides: ConfigValues = {}, drop: readonly string[] = []): RawConfig {

@@ -78,7 +78,7 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
   const dataVolumeGiB = settings.dataVolumeGiB === 0 ? network.defaults.dataDiskGiB : settings.dataVolumeGiB;
   findings.absorb(checkDataVolume({ dataVolumeGiB, network, allowBelowRecommended }));
 
-  if (Object.keys(settings.servers).length > 0) {
+  if (settings.servers.length > 0) {
     findings.problem(
       fullKey("servers"),
       "lists servers, but this pool runs on AWS, where the kit creates its servers (stakepool:backend aws)",

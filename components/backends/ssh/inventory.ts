@@ -1,12 +1,12 @@
 /**
- * The operator's own servers (`stakepool:servers`, a mapping in the stack file), checked before anything
- * is delivered: one `core` and `relay-1` … `relay-N`, each with the address the other hosts reach it at,
- * how the kit logs in (a user with passwordless sudo, never root; a port), the server's SSH host key
- * (deliveries accept no other), its memory and chain-database disk as the operator declares them, and
- * where the chain database lives (a disk by its stable name, or a folder on the root disk).
- *
- * A relay's public address is what the operator's machine connects to and what the pool registers on
- * chain; the core has none: it is reached through relay-1 and never published.
+ * The operator's own servers (`stakepool:servers`, a list in the stack file), checked before anything is
+ * delivered: exactly one core and 1 to 20 relays (numbered in the order listed), each with a name, the
+ * address the kit connects to over SSH (the core's through the first relay, as on AWS), the address the
+ * pool's other hosts reach it at (`privateAddress`, default `address`), what a relay registers on chain
+ * (`publicAddress`, default `address`), how the kit logs in (a user with passwordless sudo, never root;
+ * a port), the server's SSH host key (deliveries accept no other), its memory and chain-database disk as
+ * the operator declares them, and where the chain database lives (a disk by its stable name, or a folder
+ * on the root disk).
  */
 import ipaddr from "ipaddr.js";
 import { Findings } from "../../config/problems";
@@ -20,8 +20,10 @@ import { canonicalIp, notPublicReason } from "../../topology/peer";
 
 /** The most relays a pool has (the same bound as `stakepool:relays`). */
 export const MAX_SSH_RELAYS = 20;
+/** A host name: part of resource names, plan paths and `<stack>-<name>` host names. */
+export const SERVER_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 const SETTING = fullKey("servers");
-const FIELDS = ["address", "publicAddress", "sshUser", "sshPort", "hostKey", "memoryGiB", "dataDiskGiB", "dataDevice"] as const;
+const FIELDS = ["name", "role", "address", "privateAddress", "publicAddress", "sshUser", "sshPort", "hostKey", "memoryGiB", "dataDiskGiB", "dataDevice"] as const;
 type Field = (typeof FIELDS)[number];
 /** A POSIX login name as Debian's adduser takes it. */
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -34,10 +36,13 @@ const DOCUMENTATION_NAMES = /(^|\.)(example\.(com|net|org)|example|invalid|test|
 export interface SshServer {
   readonly name: string;
   readonly role: HostRole;
+  /** 0 for the core; 1, 2, … for the relays in the order listed. */
   readonly relayNumber: number;
-  /** The IPv4 address the pool's other hosts reach it at (and the operator, through relay-1, for the core). */
+  /** Where the kit connects over SSH (for the core: from the first relay). */
   readonly address: string;
-  /** A relay's public IPv4 address or DNS name: the operator connects to it, and the pool registers it. */
+  /** The IPv4 address the pool's other hosts reach it at (topologies, host firewalls). */
+  readonly privateAddress: string;
+  /** A relay's public IPv4 address or DNS name, registered on chain; undefined for the core. */
   readonly publicAddress: string | undefined;
   readonly sshUser: string;
   readonly sshPort: number;
@@ -66,59 +71,50 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Orders core, relay-1, relay-2, … (numerically). */
-function byRole(a: string, b: string): number {
-  const n = (s: string) => (s === "core" ? 0 : Number(/^relay-(\d+)$/.exec(s)?.[1] ?? 1e9));
-  return n(a) - n(b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
 export function checkServers(raw: unknown, options: InventoryOptions): { servers: SshServer[] | undefined; findings: Findings } {
   const findings = new Findings();
-  const example = `pulumi config set --path ${singleQuote(`${SETTING}.relay-1.address`)} 10.0.0.11`;
-  if (!isRecord(raw) || Object.keys(raw).length === 0) {
-    findings.problem(SETTING, "must list the pool's servers: core and relay-1 … relay-N, each a mapping of its settings", example);
+  const example = `pulumi config set --path ${singleQuote(`${SETTING}[0].name`)} core`;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    findings.problem(SETTING, "must list the pool's servers: one with role core and at least one with role relay, each a mapping of its settings", example);
     return { servers: undefined, findings };
   }
-  const names = Object.keys(raw).sort(byRole);
-  const relayNumbers: number[] = [];
-  for (const name of names) {
-    const relay = /^relay-([1-9]\d{0,1})$/.exec(name);
-    if (name === "core") continue;
-    if (relay) relayNumbers.push(Number(relay[1]));
-    else findings.problem(`${SETTING}.${name}`, `is not a host name of the kit: the servers are named core and relay-1 … relay-${MAX_SSH_RELAYS}`, `pulumi config rm --path ${singleQuote(`${SETTING}.${name}`)}`);
-  }
-  if (!names.includes("core")) findings.problem(SETTING, "has no core: one server must be named core (the block producer)", `pulumi config set --path ${singleQuote(`${SETTING}.core.address`)} 10.0.0.10`);
-  if (relayNumbers.length === 0) findings.problem(SETTING, "has no relay: a pool needs relay-1 at least (the core never talks to the network directly)", example);
-  const missing = relayNumbers.length === 0 ? [] : Array.from({ length: Math.max(...relayNumbers) }, (_, i) => i + 1).filter((n) => !relayNumbers.includes(n));
-  if (missing.length > 0) findings.problem(SETTING, `numbers its relays with gaps: relay-${missing.join(", relay-")} missing (relays are relay-1 … relay-N)`, "rename the relays so that they count from relay-1 without gaps");
-  if (relayNumbers.length > MAX_SSH_RELAYS) findings.problem(SETTING, `lists ${relayNumbers.length} relays; the kit deploys at most ${MAX_SSH_RELAYS}`, "remove the extra relays");
-
-  const servers: SshServer[] = [];
-  for (const name of names.filter((n) => n === "core" || /^relay-([1-9]\d{0,1})$/.test(n))) {
-    const server = checkServer(name, raw[name], options, findings);
-    if (server) servers.push(server);
-  }
+  const servers: Array<SshServer & { readonly index: number }> = [];
+  let relayNumber = 0;
+  raw.forEach((entry: unknown, index) => {
+    const relay = isRecord(entry) && entry.role === "relay";
+    const server = checkServer(index, entry, relay ? (relayNumber += 1) : 0, options, findings);
+    if (server) servers.push({ ...server, index });
+  });
+  const roles = raw.map((entry: unknown) => (isRecord(entry) ? entry.role : undefined));
+  const cores = roles.filter((r) => r === "core").length;
+  const relays = roles.filter((r) => r === "relay").length;
+  if (cores === 0) findings.problem(SETTING, "has no core: one server must have role core (the block producer)", `pulumi config set --path ${singleQuote(`${SETTING}[0].role`)} core`);
+  if (cores > 1) findings.problem(SETTING, `has ${cores} servers with role core; a pool has exactly one block producer`, "give the others role relay, or remove them");
+  if (relays === 0) findings.problem(SETTING, "has no relay: a pool needs at least one (the core never talks to the network directly)", `add a server with role relay: pulumi config set --path ${singleQuote(`${SETTING}[1].role`)} relay`);
+  if (relays > MAX_SSH_RELAYS) findings.problem(SETTING, `lists ${relays} relays; the kit deploys at most ${MAX_SSH_RELAYS}`, "remove the extra relays");
 
   // Two entries for one machine would put a relay and the core (or two relays) on one server.
-  for (const field of ["address", "publicAddress"] as const) {
+  for (const field of ["name", "address", "privateAddress", "publicAddress"] as const) {
     const seen = new Map<string, string>();
     for (const s of servers) {
       const value = s[field]?.toLowerCase();
       if (value === undefined) continue;
       const other = seen.get(value);
-      if (other) findings.problem(`${SETTING}.${s.name}.${field}`, `is ${value}, the same as ${other}'s: every host of the pool is a server of its own`, `give ${s.name} the ${field} of its own server`);
+      const at = `${SETTING}[${s.index}].${field}`;
+      if (other) findings.problem(at, `is ${value}, the same as ${other}'s: every host of the pool is a server of its own, with a name of its own`, `give ${s.name} its own ${field}`);
       else seen.set(value, s.name);
     }
   }
-  return { servers: findings.problems.length === 0 ? servers : undefined, findings };
+  // The core first, then the relays in the order listed.
+  const ordered = servers.map(({ index: _index, ...server }): SshServer => server).sort((a, b) => a.relayNumber - b.relayNumber);
+  return { servers: findings.problems.length === 0 ? ordered : undefined, findings };
 }
 
-function checkServer(name: string, value: unknown, options: InventoryOptions, findings: Findings): SshServer | undefined {
-  const at = (field: Field | "") => (field === "" ? `${SETTING}.${name}` : `${SETTING}.${name}.${field}`);
+function checkServer(index: number, value: unknown, relayNumber: number, options: InventoryOptions, findings: Findings): SshServer | undefined {
+  const at = (field: Field | "") => (field === "" ? `${SETTING}[${index}]` : `${SETTING}[${index}].${field}`);
   const set = (field: Field, example: string) => `pulumi config set --path ${singleQuote(at(field))} ${example}`;
-  const role: HostRole = name === "core" ? "core" : "relay";
   if (!isRecord(value)) {
-    findings.problem(at(""), "must be a mapping of the server's settings (address, sshUser, hostKey, memoryGiB, dataDiskGiB, …)", set("address", "10.0.0.11"));
+    findings.problem(at(""), "must be a mapping of the server's settings (name, role, address, sshUser, hostKey, memoryGiB, dataDiskGiB, …)", set("name", "relay-1"));
     return undefined;
   }
   const before = findings.problems.length;
@@ -152,34 +148,51 @@ function checkServer(name: string, value: unknown, options: InventoryOptions, fi
     else findings.warn(at(field), `${message}: fine in a plan, refused by pulumi up`);
   };
 
-  const address = text("address");
-  let privateAddress: string | undefined;
-  if (address === undefined || address === "") {
-    if (address === "" || value.address === undefined) findings.problem(at("address"), "is required: the IPv4 address the pool's other hosts reach this server at", set("address", "10.0.0.11"));
-  } else {
-    const ip = canonicalIp(address);
-    if (ip?.kind !== "ipv4") findings.problem(at("address"), `${JSON.stringify(address)} is not an IPv4 address (the host firewalls and topologies name hosts by IPv4)`, set("address", "10.0.0.11"));
-    else if (["unspecified", "loopback", "multicast", "broadcast", "linkLocal"].includes(ip.range)) findings.problem(at("address"), `${address} is a ${ip.range} address, which no other host reaches`, set("address", "10.0.0.11"));
-    else {
-      privateAddress = ip.address;
-      documentation("address", ip.address);
+  const name = text("name");
+  if (name === undefined || name === "") findings.problem(at("name"), "is required: the host's name in the plan, its resources and its host name", set("name", "relay-1"));
+  else if (!SERVER_NAME.test(name)) findings.problem(at("name"), `${JSON.stringify(name)} is not a host name: 2 to 20 lower-case letters, digits and hyphens, starting with a letter`, set("name", "relay-1"));
+  const roleText = value.role;
+  const role: HostRole | undefined = roleText === "core" || roleText === "relay" ? roleText : undefined;
+  if (role === undefined) findings.problem(at("role"), roleText === undefined ? "is required: core or relay" : `must be core or relay (got ${JSON.stringify(roleText)})`, set("role", "relay"));
+
+  // The addresses: where the kit connects, where the other hosts reach the server, what a relay registers.
+  const ipv4 = (field: "address" | "privateAddress", required: boolean): string | undefined => {
+    const given = text(field);
+    if (given === undefined || given === "") {
+      if (required) findings.problem(at(field), "is required: the server's IPv4 address", set(field, "10.0.0.11"));
+      return undefined;
     }
+    const ip = canonicalIp(given);
+    if (ip?.kind !== "ipv4") findings.problem(at(field), `${JSON.stringify(given)} is not an IPv4 address (the host firewalls and topologies name hosts by IPv4)`, set(field, "10.0.0.11"));
+    else if (["unspecified", "loopback", "multicast", "broadcast", "linkLocal"].includes(ip.range)) findings.problem(at(field), `${given} is a ${ip.range} address, which no other host reaches`, set(field, "10.0.0.11"));
+    else {
+      documentation(field, ip.address);
+      return ip.address;
+    }
+    return undefined;
+  };
+  const address = ipv4("address", true);
+  const privateAddress = value.privateAddress === undefined ? address : ipv4("privateAddress", false);
+  if (role === "core" && value.privateAddress !== undefined && privateAddress !== undefined && privateAddress !== address) {
+    // The kit reaches the core through the first relay: at the address the relays use.
+    findings.problem(at("privateAddress"), `differs from the core's address (${address ?? "?"}); the kit reaches the core through the first relay, at the address the relays use`, `pulumi config rm --path ${singleQuote(at("privateAddress"))} and set address to the address the relays reach the core at`);
   }
 
-  const publicText = text("publicAddress");
   let publicAddress: string | undefined;
   if (role === "core") {
-    if (publicText !== undefined) findings.problem(at("publicAddress"), "is set on the core: the core is reached through relay-1 and is never published", `pulumi config rm --path ${singleQuote(at("publicAddress"))}`);
-  } else if (publicText === undefined || publicText === "") {
-    findings.problem(at("publicAddress"), "is required on a relay: its public IPv4 address or DNS name, which the operator connects to and the pool registers", set("publicAddress", "203.0.113.11"));
-  } else {
-    const ip = canonicalIp(publicText);
-    const reason = ip ? (ip.kind === "ipv6" ? "is an IPv6 address; the kit registers and firewalls relays by IPv4 or DNS name" : notPublicReason(ip)) : relayDnsNameError(publicText);
-    const documentary = isDocumentation(publicText);
-    if (reason !== undefined && !documentary) findings.problem(at("publicAddress"), `${JSON.stringify(publicText)} ${reason}`, set("publicAddress", "203.0.113.11"));
-    else {
-      publicAddress = ip ? ip.address : publicText.replace(/\.$/, "").toLowerCase();
-      documentation("publicAddress", publicAddress);
+    if (value.publicAddress !== undefined) findings.problem(at("publicAddress"), "is set on the core: the core is reached through the first relay and is never published", `pulumi config rm --path ${singleQuote(at("publicAddress"))}`);
+  } else if (role === "relay") {
+    const given = text("publicAddress") ?? address;
+    const field: Field = value.publicAddress === undefined ? "address" : "publicAddress";
+    if (given !== undefined && given !== "") {
+      const ip = canonicalIp(given);
+      const reason = ip ? (ip.kind === "ipv6" ? "is an IPv6 address; the kit registers and firewalls relays by IPv4 or DNS name" : notPublicReason(ip)) : relayDnsNameError(given);
+      if (reason !== undefined && !isDocumentation(given)) {
+        findings.problem(at(field), `${JSON.stringify(given)} ${reason}: a relay registers the address the Internet reaches it at`, `${set("publicAddress", "203.0.113.11")} (its public IPv4 address or DNS name)`);
+      } else {
+        publicAddress = ip ? ip.address : given.replace(/\.$/, "").toLowerCase();
+        if (field === "publicAddress") documentation("publicAddress", publicAddress);
+      }
     }
   }
 
@@ -193,8 +206,8 @@ function checkServer(name: string, value: unknown, options: InventoryOptions, fi
 
   const keyText = text("hostKey");
   let hostKey: string | undefined;
-  const scan = `"$(ssh-keyscan -t ed25519 ${publicAddress ?? privateAddress ?? "<address>"} | cut -d' ' -f2-)" (then compare its fingerprint with the server's console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)`;
-  if (keyText === undefined || keyText === "") findings.problem(at("hostKey"), "is required: the server's SSH host key; deliveries accept no other", set("hostKey", scan));
+  const scan = `"$(ssh-keyscan -t ed25519 ${address ?? "<address>"} | cut -d' ' -f2-)" (then compare its fingerprint with the server's console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)`;
+  if (keyText === undefined || keyText === "") findings.problem(at("hostKey"), "is required: the server's SSH host key; nothing is sent to a server the kit cannot verify", set("hostKey", scan));
   else {
     const checked = checkHostKey(keyText);
     if (checked.ok) hostKey = checked.key;
@@ -223,22 +236,11 @@ function checkServer(name: string, value: unknown, options: InventoryOptions, fi
       `${JSON.stringify(device)} is not a disk's stable name; /dev/sdX and /dev/nvmeXnY can name another disk after a reboot`,
       set("dataDevice", "/dev/disk/by-id/<the disk's name> (ls -l /dev/disk/by-id on the server)"),
     );
-  } else if (device === undefined) {
+  } else if (device === undefined && name) {
     findings.warn(at("dataDevice"), `is not set: the chain database lives in a folder on ${name}'s root disk, whose size is yours to watch`);
   }
 
-  if (findings.problems.length > before || !privateAddress || !user || !port || !hostKey || !memoryGiB || !dataDiskGiB) return undefined;
-  return {
-    name,
-    role,
-    relayNumber: role === "core" ? 0 : Number(name.slice("relay-".length)),
-    address: privateAddress,
-    publicAddress,
-    sshUser: user,
-    sshPort: port,
-    hostKey,
-    memoryGiB,
-    dataDiskGiB,
-    dataDevice: device,
-  };
+  if (findings.problems.length > before || !name || !role || !address || !privateAddress || !user || !port || !hostKey || !memoryGiB || !dataDiskGiB) return undefined;
+  if (role === "relay" && publicAddress === undefined) return undefined;
+  return { name, role, relayNumber, address, privateAddress, publicAddress, sshUser: user, sshPort: port, hostKey, memoryGiB, dataDiskGiB, dataDevice: device };
 }

@@ -75,7 +75,7 @@ export function placeOnSsh(
       name: s.name,
       role: s.role,
       relayNumber: s.relayNumber,
-      privateIp: s.address,
+      privateIp: s.privateAddress,
       // The kit does not know whether the operator's network routes IPv6: relays get IPv4 peers only.
       ipv6: false,
       memoryGiB: s.memoryGiB,

@@ -29,10 +29,10 @@ export function preflightScript(host: HostSpec): string {
     '[ "$(uname -m)" = x86_64 ] || fail "this server is $(uname -m); the cardano-node release the kit installs is amd64 (x86_64)"',
     '[ -d /run/systemd/system ] || fail "systemd is not running on this server; the node and its setup run as systemd units"',
     "memory=$(awk '$1 == \"MemTotal:\" { print $2 }' /proc/meminfo)",
-    `[ "$memory" -ge ${minKiB} ] || fail "this server has $((memory / 1024)) MiB of memory; stakepool:servers.${host.name}.memoryGiB says ${host.memoryGiB} GiB: correct it (the kit checks the pool spec against it)"`,
+    `[ "$memory" -ge ${minKiB} ] || fail "this server has $((memory / 1024)) MiB of memory; the memoryGiB of ${host.name} in stakepool:servers says ${host.memoryGiB} GiB: correct it (the kit checks the pool spec against it)"`,
     ...(device === ""
       ? []
-      : [`[ -b ${device} ] || fail "${device} (stakepool:servers.${host.name}.dataDevice) is not a disk on this server: ls -l /dev/disk/by-id"`]),
+      : [`[ -b ${device} ] || fail "${device} (the dataDevice of ${host.name} in stakepool:servers) is not a disk on this server: ls -l /dev/disk/by-id"`]),
     'echo "$system $(uname -m), $((memory / 1024)) MiB, sudo ok"',
     "",
   ].join("\n");

@@ -2,8 +2,8 @@
  * The whole pool on the operator's own servers: no cloud resource, only what reaches each server over
  * SSH. Each host's first command (`pool-<host>-up`, ./preflight.ts) checks the server; its steps follow,
  * one after the other, and steps that restart the node go one host at a time in rollout order (relays
- * first, the core last), exactly as on AWS. Relays are reached at their public address, the core through
- * relay-1; every connection accepts only the host key declared in `stakepool:servers`.
+ * first, the core last), exactly as on AWS. Relays are reached at their address, the core through the
+ * first relay; every connection accepts only the host key declared in `stakepool:servers`.
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,13 +30,15 @@ export function registeredAddress(publicAddress: string): RelayAddress {
 }
 
 /**
- * How deliveries reach a host: a relay at its public address, the core at its address through `jump`
- * (relay-1) at the jump's public address; each hop with its declared host key, login user and port.
+ * How deliveries reach a host: at its `address`, the core's from `jump` (the first relay, reached at its
+ * own address); each hop with its declared host key, login user and port.
  */
 export function sshConnection(placement: SshPlacement, host: HostSpec, jump: HostSpec | undefined): DeliveryConnection {
-  const endpoint = (h: HostSpec, address: string): Endpoint => ({ host: address, hostKey: placement.servers.get(h.name)!.hostKey, ...h.login });
-  const publicAddress = (h: HostSpec) => placement.servers.get(h.name)!.publicAddress!;
-  return jump ? { ...endpoint(host, host.privateIp), proxy: endpoint(jump, publicAddress(jump)) } : endpoint(host, publicAddress(host));
+  const endpoint = (h: HostSpec): Endpoint => {
+    const server = placement.servers.get(h.name)!;
+    return { host: server.address, hostKey: server.hostKey, ...h.login };
+  };
+  return jump ? { ...endpoint(host), proxy: endpoint(jump) } : endpoint(host);
 }
 
 export interface SshHostOutput {

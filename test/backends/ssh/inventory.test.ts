@@ -13,74 +13,83 @@ import { GOOD, KEYS, server } from "./servers";
 
 const preview = NETWORKS.preview;
 const check = (raw: unknown, deploying = false, network = preview) => checkServers(raw, { network, allowBelowRecommended: false, deploying });
-const withServer = (name: string, changes: Record<string, unknown> | undefined) => {
-  const copy = JSON.parse(JSON.stringify(GOOD)) as Record<string, unknown>;
-  if (changes === undefined) delete copy[name];
-  else copy[name] = { ...(copy[name] as object), ...changes };
-  return copy;
+type Entry = Record<string, unknown>;
+const copy = () => JSON.parse(JSON.stringify(GOOD)) as Entry[];
+/** GOOD with entry `index` changed (a field set to undefined is removed). */
+const change = (index: number, changes: Entry): Entry[] => {
+  const list = copy();
+  const entry = { ...list[index]!, ...changes };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete entry[k];
+  list[index] = entry;
+  return list;
 };
-const without = (name: keyof typeof GOOD, field: string) => {
-  const copy = JSON.parse(JSON.stringify(GOOD)) as Record<string, Record<string, unknown>>;
-  delete copy[name]![field];
-  return copy;
-};
+const [CORE, R1, R2] = [0, 1, 2];
 
 describe("the operator's servers", () => {
-  it("become the pool's hosts, in order, as declared", () => {
-    const { servers, findings } = check(GOOD);
+  it("become the pool's hosts, the core first, then the relays in the order listed", () => {
+    const reordered = [GOOD[1], GOOD[0], GOOD[2]];
+    const { servers, findings } = check(reordered);
     expect(findings.problems).toEqual([]);
-    expect(servers!.map((s) => [s.name, s.role, s.relayNumber, s.address, s.publicAddress ?? "-", s.sshPort])).toEqual([
-      ["core", "core", 0, "10.0.0.10", "-", 22],
-      ["relay-1", "relay", 1, "10.0.0.11", "1.2.3.4", 22],
-      ["relay-2", "relay", 2, "10.0.0.12", "relay2.mypool.io", 2222],
+    expect(servers!.map((s) => [s.name, s.role, s.relayNumber, s.address, s.privateAddress, s.publicAddress ?? "-", s.sshPort])).toEqual([
+      ["core", "core", 0, "10.0.0.10", "10.0.0.10", "-", 22],
+      ["relay-1", "relay", 1, "1.2.3.4", "10.0.0.11", "1.2.3.4", 22],
+      ["relay-2", "relay", 2, "5.6.7.8", "10.0.0.12", "relay2.mypool.io", 2222],
     ]);
   });
 
+  const at = (index: number, field: string) => `stakepool:servers[${index}].${field}`;
   // Each case: the inventory, the setting the problem must name, and what it must say.
   const HOSTILE: ReadonlyArray<readonly [string, unknown, string, RegExp]> = [
-    ["nothing listed", {}, "stakepool:servers", /must list the pool's servers/],
-    ["a list instead of a mapping", [GOOD.core], "stakepool:servers", /must list the pool's servers/],
-    ["no core", withServer("core", undefined), "stakepool:servers", /has no core/],
-    ["no relay", { core: GOOD.core }, "stakepool:servers", /has no relay/],
-    ["a gap in the relay numbers", { core: GOOD.core, "relay-1": GOOD["relay-1"], "relay-3": { ...GOOD["relay-2"] } }, "stakepool:servers", /relay-2 missing/],
-    ["a made-up host name", { ...GOOD, bp: GOOD.core }, "stakepool:servers.bp", /not a host name of the kit/],
-    ["relay-0", { ...GOOD, "relay-0": GOOD["relay-1"] }, "stakepool:servers.relay-0", /not a host name/],
-    ["a server that is not a mapping", { ...GOOD, "relay-1": "10.0.0.11" }, "stakepool:servers.relay-1", /must be a mapping/],
-    ["a misspelt field", withServer("core", { hostkey: KEYS.core }), "stakepool:servers.core.hostkey", /not a setting of a server/],
-    ["no address", without("core", "address"), "stakepool:servers.core.address", /is required/],
-    ["an IPv6 address", withServer("core", { address: "2001:db8::10" }), "stakepool:servers.core.address", /not an IPv4 address/],
-    ["a DNS name as the address", withServer("core", { address: "core.lan" }), "stakepool:servers.core.address", /not an IPv4 address/],
-    ["loopback", withServer("core", { address: "127.0.0.1" }), "stakepool:servers.core.address", /loopback/],
-    ["0.0.0.0", withServer("core", { address: "0.0.0.0" }), "stakepool:servers.core.address", /unspecified/],
-    ["a number", withServer("core", { address: 10 }), "stakepool:servers.core.address", /must be text/],
-    ["two hosts on one address", withServer("relay-2", { address: "10.0.0.11" }), "stakepool:servers.relay-2.address", /the same as relay-1's/],
-    ["a relay without a public address", without("relay-1", "publicAddress"), "stakepool:servers.relay-1.publicAddress", /is required on a relay/],
-    ["a public address on the core", withServer("core", { publicAddress: "5.6.7.8" }), "stakepool:servers.core.publicAddress", /never published/],
-    ["a private public address", withServer("relay-1", { publicAddress: "192.168.1.20" }), "stakepool:servers.relay-1.publicAddress", /private/],
-    ["a CGNAT public address", withServer("relay-1", { publicAddress: "100.64.0.9" }), "stakepool:servers.relay-1.publicAddress", /carrierGradeNat/],
-    ["an IPv6 public address", withServer("relay-1", { publicAddress: "2a01:4f8::1" }), "stakepool:servers.relay-1.publicAddress", /IPv6/],
-    ["a single-label name", withServer("relay-1", { publicAddress: "relay1" }), "stakepool:servers.relay-1.publicAddress", /single label/],
-    ["a name with a space", withServer("relay-1", { publicAddress: "relay 1.mypool.io" }), "stakepool:servers.relay-1.publicAddress", /without spaces/],
-    ["a shell command as a name", withServer("relay-1", { publicAddress: "$(reboot).mypool.io" }), "stakepool:servers.relay-1.publicAddress", /invalid label/],
-    ["two relays on one public address", withServer("relay-2", { publicAddress: "1.2.3.4" }), "stakepool:servers.relay-2.publicAddress", /the same as relay-1's/],
-    ["root", withServer("relay-1", { sshUser: "root" }), "stakepool:servers.relay-1.sshUser", /is root/],
-    ["no user", without("relay-1", "sshUser"), "stakepool:servers.relay-1.sshUser", /is required/],
-    ["a user with shell syntax", withServer("relay-1", { sshUser: "pool;id" }), "stakepool:servers.relay-1.sshUser", /not a login name/],
-    ["port 0", withServer("relay-1", { sshPort: 0 }), "stakepool:servers.relay-1.sshPort", /whole number/],
-    ["port 70000", withServer("relay-1", { sshPort: 70000 }), "stakepool:servers.relay-1.sshPort", /not a TCP port/],
-    ["a port as words", withServer("relay-1", { sshPort: "twenty-two" }), "stakepool:servers.relay-1.sshPort", /whole number/],
-    ["no host key", without("relay-1", "hostKey"), "stakepool:servers.relay-1.hostKey", /is required/],
-    ["a host key cut short", withServer("relay-1", { hostKey: KEYS.r1.slice(0, -6) }), "stakepool:servers.relay-1.hostKey", /cut short|not base64/],
-    ["a host key of another type in the blob", withServer("relay-1", { hostKey: `ssh-rsa ${KEYS.r1.split(" ")[1]}` }), "stakepool:servers.relay-1.hostKey", /does not hold a ssh-rsa key/],
-    ["a private key as the host key", withServer("relay-1", { hostKey: "-----BEGIN OPENSSH PRIVATE KEY----- b3Blbn==" }), "stakepool:servers.relay-1.hostKey", /PRIVATE key/],
-    ["an unknown key type", withServer("relay-1", { hostKey: "ssh-dss AAAAB3NzaC1kc3M=" }), "stakepool:servers.relay-1.hostKey", /OpenSSH host keys are/],
-    ["no memory", without("core", "memoryGiB"), "stakepool:servers.core.memoryGiB", /is required/],
-    ["2 GiB of memory", withServer("core", { memoryGiB: 2 }), "stakepool:servers.core.memoryGiB", /below the floor of 4 GiB/],
-    ["a fraction of memory", withServer("core", { memoryGiB: 7.5 }), "stakepool:servers.core.memoryGiB", /whole number/],
-    ["a 10 GiB disk", withServer("core", { dataDiskGiB: 10 }), "stakepool:servers.core.dataDiskGiB", /below the floor of 24 GiB/],
-    ["a kernel disk name", withServer("core", { dataDevice: "/dev/sdb" }), "stakepool:servers.core.dataDevice", /can name another disk after a reboot/],
-    ["a by-uuid name", withServer("core", { dataDevice: "/dev/disk/by-uuid/1234" }), "stakepool:servers.core.dataDevice", /not a disk's stable name/],
-    ["a device path with shell syntax", withServer("core", { dataDevice: "/dev/disk/by-id/x;rm -rf /" }), "stakepool:servers.core.dataDevice", /not a disk's stable name/],
+    ["nothing listed", [], "stakepool:servers", /must list the pool's servers/],
+    ["a mapping instead of a list", { core: GOOD[0] }, "stakepool:servers", /must list the pool's servers/],
+    ["no core", [GOOD[1], GOOD[2]], "stakepool:servers", /has no core/],
+    ["two cores", change(R2, { role: "core", publicAddress: undefined }), "stakepool:servers", /2 servers with role core/],
+    ["no relay", [GOOD[0]], "stakepool:servers", /has no relay/],
+    ["a role that is neither", change(R1, { role: "producer" }), at(R1, "role"), /must be core or relay/],
+    ["no role", change(R1, { role: undefined }), at(R1, "role"), /is required: core or relay/],
+    ["no name", change(R1, { name: undefined }), at(R1, "name"), /is required/],
+    ["a name with capitals", change(R1, { name: "Relay-1" }), at(R1, "name"), /not a host name/],
+    ["a name with a slash", change(R1, { name: "../relay" }), at(R1, "name"), /not a host name/],
+    ["a 21-character name", change(R1, { name: "r".repeat(21) }), at(R1, "name"), /not a host name/],
+    ["two servers with one name", change(R2, { name: "relay-1" }), at(R2, "name"), /the same as relay-1's/],
+    ["a server that is not a mapping", [...copy(), "10.0.0.13"], "stakepool:servers[3]", /must be a mapping/],
+    ["a misspelt field", change(CORE, { hostkey: KEYS.core }), at(CORE, "hostkey"), /not a setting of a server/],
+    ["no address", change(CORE, { address: undefined }), at(CORE, "address"), /is required/],
+    ["an IPv6 address", change(CORE, { address: "2001:db8::10" }), at(CORE, "address"), /not an IPv4 address/],
+    ["a DNS name as the address", change(CORE, { address: "core.lan" }), at(CORE, "address"), /not an IPv4 address/],
+    ["loopback", change(CORE, { address: "127.0.0.1" }), at(CORE, "address"), /loopback/],
+    ["0.0.0.0", change(CORE, { address: "0.0.0.0" }), at(CORE, "address"), /unspecified/],
+    ["a number", change(CORE, { address: 10 }), at(CORE, "address"), /must be text/],
+    ["a private address that is not IPv4", change(R1, { privateAddress: "fd00::11" }), at(R1, "privateAddress"), /not an IPv4 address/],
+    ["a core reached at another address than the relays use", change(CORE, { privateAddress: "10.0.0.99" }), at(CORE, "privateAddress"), /through the first relay/],
+    ["two hosts on one private address", change(R2, { privateAddress: "10.0.0.11" }), at(R2, "privateAddress"), /the same as relay-1's/],
+    ["a relay whose address is private and no public address", change(R1, { address: "192.168.1.20", privateAddress: undefined }), at(R1, "address"), /private.*registers the address the Internet reaches/],
+    ["a public address on the core", change(CORE, { publicAddress: "5.6.7.9" }), at(CORE, "publicAddress"), /never published/],
+    ["a private public address", change(R1, { publicAddress: "192.168.1.20" }), at(R1, "publicAddress"), /private/],
+    ["a CGNAT public address", change(R1, { publicAddress: "100.64.0.9" }), at(R1, "publicAddress"), /carrierGradeNat/],
+    ["an IPv6 public address", change(R1, { publicAddress: "2a01:4f8::1" }), at(R1, "publicAddress"), /IPv6/],
+    ["a single-label name", change(R1, { publicAddress: "relay1" }), at(R1, "publicAddress"), /single label/],
+    ["a name with a space", change(R1, { publicAddress: "relay 1.mypool.io" }), at(R1, "publicAddress"), /without spaces/],
+    ["a shell command as a name", change(R1, { publicAddress: "$(reboot).mypool.io" }), at(R1, "publicAddress"), /invalid label/],
+    ["two relays on one public address", change(R2, { publicAddress: "1.2.3.4" }), at(R2, "publicAddress"), /the same as relay-1's/],
+    ["root", change(R1, { sshUser: "root" }), at(R1, "sshUser"), /is root/],
+    ["no user", change(R1, { sshUser: undefined }), at(R1, "sshUser"), /is required/],
+    ["a user with shell syntax", change(R1, { sshUser: "pool;id" }), at(R1, "sshUser"), /not a login name/],
+    ["port 0", change(R1, { sshPort: 0 }), at(R1, "sshPort"), /whole number/],
+    ["port 70000", change(R1, { sshPort: 70000 }), at(R1, "sshPort"), /not a TCP port/],
+    ["a port as words", change(R1, { sshPort: "twenty-two" }), at(R1, "sshPort"), /whole number/],
+    ["no host key", change(R1, { hostKey: undefined }), at(R1, "hostKey"), /is required.*cannot verify/],
+    ["a host key cut short", change(R1, { hostKey: KEYS.r1.slice(0, -6) }), at(R1, "hostKey"), /cut short|not base64/],
+    ["a host key of another type in the blob", change(R1, { hostKey: `ssh-rsa ${KEYS.r1.split(" ")[1]!}` }), at(R1, "hostKey"), /does not hold a ssh-rsa key/],
+    ["a private key as the host key", change(R1, { hostKey: "-----BEGIN OPENSSH PRIVATE KEY----- b3Blbn==" }), at(R1, "hostKey"), /PRIVATE key/],
+    ["an unknown key type", change(R1, { hostKey: "ssh-dss AAAAB3NzaC1kc3M=" }), at(R1, "hostKey"), /OpenSSH host keys are/],
+    ["no memory", change(CORE, { memoryGiB: undefined }), at(CORE, "memoryGiB"), /is required/],
+    ["2 GiB of memory", change(CORE, { memoryGiB: 2 }), at(CORE, "memoryGiB"), /below the floor of 4 GiB/],
+    ["a fraction of memory", change(CORE, { memoryGiB: 7.5 }), at(CORE, "memoryGiB"), /whole number/],
+    ["a 10 GiB disk", change(CORE, { dataDiskGiB: 10 }), at(CORE, "dataDiskGiB"), /below the floor of 24 GiB/],
+    ["a kernel disk name", change(CORE, { dataDevice: "/dev/sdb" }), at(CORE, "dataDevice"), /can name another disk after a reboot/],
+    ["a by-uuid name", change(CORE, { dataDevice: "/dev/disk/by-uuid/1234" }), at(CORE, "dataDevice"), /not a disk's stable name/],
+    ["a device path with shell syntax", change(CORE, { dataDevice: "/dev/disk/by-id/x;rm -rf /" }), at(CORE, "dataDevice"), /not a disk's stable name/],
   ];
 
   it.each(HOSTILE)("refuses %s, naming the setting", (_name, raw, setting, says) => {
@@ -93,50 +102,42 @@ describe("the operator's servers", () => {
   });
 
   it("refuses more relays than the kit deploys", () => {
-    const many: Record<string, unknown> = Object.fromEntries([["core", GOOD.core], ...Array.from({ length: MAX_SSH_RELAYS + 1 }, (_, i): [string, unknown] => [`relay-${i + 1}`, server(`10.0.1.${i + 1}`, KEYS.r1, { publicAddress: `${i + 1}.2.3.4` })])]);
+    const many = [GOOD[0], ...Array.from({ length: MAX_SSH_RELAYS + 1 }, (_, i) => server(`relay-${i + 1}`, "relay", `${i + 11}.2.3.4`, KEYS.r1))];
     expect(check(many).findings.problems.map((p) => p.setting)).toContain("stakepool:servers");
   });
 
   it("warns about documentation addresses in a plan and refuses them when deploying", () => {
-    const example = withServer("relay-1", { publicAddress: "203.0.113.11" });
+    const example = change(R1, { address: "203.0.113.11" });
     const planned = check(example, false);
     expect(planned.findings.problems).toEqual([]);
-    expect(planned.findings.warnings.map((w) => w.setting)).toContain("stakepool:servers.relay-1.publicAddress");
+    expect(planned.findings.warnings.map((w) => w.setting)).toContain(at(R1, "address"));
     const deployed = check(example, true);
-    expect(deployed.findings.problems.map((p) => p.setting)).toEqual(["stakepool:servers.relay-1.publicAddress"]);
-    expect(check(withServer("relay-2", { publicAddress: "relay2.example.com" }), true).findings.problems[0]!.message).toMatch(/documentation address/);
+    expect(deployed.findings.problems.map((p) => p.setting)).toEqual([at(R1, "address")]);
+    expect(check(change(R2, { publicAddress: "relay2.example.com" }), true).findings.problems[0]!.message).toMatch(/documentation address/);
   });
 
   it("on mainnet refuses a server below the recommendation unless the operator allows it knowingly", () => {
-    const small = withServer("core", { memoryGiB: 16, dataDiskGiB: 200 });
-    expect(check(small, false, NETWORKS.mainnet).findings.problems.map((p) => p.setting).sort()).toEqual([
-      "stakepool:servers.core.dataDiskGiB",
-      "stakepool:servers.core.memoryGiB",
-      "stakepool:servers.relay-1.dataDiskGiB",
-      "stakepool:servers.relay-1.memoryGiB",
-      "stakepool:servers.relay-2.dataDiskGiB",
-      "stakepool:servers.relay-2.memoryGiB",
-    ]);
+    const small = change(CORE, { memoryGiB: 16, dataDiskGiB: 200 });
+    const settings = check(small, false, NETWORKS.mainnet).findings.problems.map((p) => p.setting);
+    expect(settings).toEqual(expect.arrayContaining([at(CORE, "memoryGiB"), at(CORE, "dataDiskGiB"), at(R1, "memoryGiB"), at(R2, "dataDiskGiB")]));
     expect(checkServers(small, { network: NETWORKS.mainnet, allowBelowRecommended: true, deploying: false }).findings.problems).toEqual([]);
   });
 
   it("keeps the chain database in a folder when no disk is named, and says so", () => {
-    const { servers, findings } = check(without("relay-1", "dataDevice"));
+    const { servers, findings } = check(change(R1, { dataDevice: undefined }));
     expect(servers!.find((s) => s.name === "relay-1")!.dataDevice).toBeUndefined();
-    expect(findings.warnings.map((w) => w.setting)).toEqual(["stakepool:servers.relay-1.dataDevice"]);
+    expect(findings.warnings.map((w) => w.setting)).toEqual([at(R1, "dataDevice")]);
   });
 
-  it("accepts any pool of 1 to 20 relays with distinct addresses, and keeps each address and number", () => {
+  it("accepts any pool of 1 to 20 relays with distinct addresses, numbered in the order listed", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_SSH_RELAYS }), fc.integer({ min: 1, max: 65535 }), (relays, port) => {
-        const raw: Record<string, unknown> = Object.fromEntries([
-          ["core", server("10.9.0.1", KEYS.core)],
-          ...Array.from({ length: relays }, (_, i): [string, unknown] => [`relay-${i + 1}`, server(`10.9.1.${i + 1}`, KEYS.r1, { publicAddress: `${i + 11}.20.30.40`, sshPort: port })]),
-        ]);
-        const { servers, findings } = check(raw);
+      fc.property(fc.integer({ min: 1, max: MAX_SSH_RELAYS }), fc.integer({ min: 1, max: 65535 }), fc.nat(), (relays, port, at) => {
+        const list: unknown[] = Array.from({ length: relays }, (_, i) => server(`r${i + 1}`, "relay", `${i + 11}.20.30.40`, KEYS.r1, { privateAddress: `10.9.1.${i + 1}`, sshPort: port }));
+        list.splice(at % (relays + 1), 0, server("bp", "core", "10.9.0.1", KEYS.core));
+        const { servers, findings } = check(list);
         expect(findings.problems).toEqual([]);
-        expect(servers!.map((s) => s.relayNumber)).toEqual(Array.from({ length: relays + 1 }, (_, i) => i));
-        expect(servers!.slice(1).every((s, i) => s.address === `10.9.1.${i + 1}` && s.sshPort === port)).toBe(true);
+        expect(servers!.map((s) => s.name)).toEqual(["bp", ...Array.from({ length: relays }, (_, i) => `r${i + 1}`)]);
+        expect(servers!.slice(1).every((s, i) => s.relayNumber === i + 1 && s.privateAddress === `10.9.1.${i + 1}` && s.sshPort === port)).toBe(true);
       }),
       { numRuns: 50 },
     );

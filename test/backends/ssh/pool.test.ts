@@ -20,12 +20,13 @@ const sameIdentity: ConfigValues = { metadata: { name: "Same", ticker: "SAME", d
 /** An AWS pool, and the same pool on own servers at the AWS pool's private addresses. */
 function twins(): { aws: PoolPlan; ssh: PoolPlan } {
   const aws = load(rawConfig("preview", sameIdentity));
-  const servers = Object.fromEntries(
-    aws.model.hosts.map((h, i) => [
-      h.name,
-      { ...GOOD[h.name as keyof typeof GOOD], address: h.privateIp, ...(h.role === "relay" ? { publicAddress: `${i}.2.3.4`, sshPort: 22 } : {}) },
-    ]),
-  );
+  // Relays connected to at public addresses, reaching each other at the AWS pool's private ones.
+  const servers = aws.model.hosts.map((h, i) => ({
+    ...GOOD[Math.min(i, GOOD.length - 1)]!,
+    name: h.name,
+    role: h.role,
+    ...(h.role === "relay" ? { address: `${i}.2.3.4`, privateAddress: h.privateIp, publicAddress: undefined, sshPort: 22 } : { address: h.privateIp }),
+  }));
   const ssh = load(rawConfig("preview", { ...sameIdentity, backend: "ssh", servers, sshPublicKey: "" }, ["aws:region"]));
   return { aws, ssh };
 }
@@ -72,17 +73,17 @@ describe("the same pool on AWS and on own servers", () => {
 });
 
 describe("connections to own servers", () => {
-  it("reach relays at their public address and the core through relay-1, each hop with its declared key, user and port", () => {
+  it("reach relays at their address and the core through the first relay, each hop with its declared key, user and port", () => {
     const pool = load(rawConfig("preview", { backend: "ssh", servers: GOOD, sshPublicKey: "" }, ["aws:region"]));
     if (pool.backend.kind !== "ssh") throw new Error("not an ssh pool");
     const [core, relay1, relay2] = pool.model.hosts;
-    expect(sshConnection(pool.backend, relay2!, undefined)).toEqual({ host: "relay2.mypool.io", port: 2222, user: "pool", hostKey: GOOD["relay-2"].hostKey });
+    expect(sshConnection(pool.backend, relay2!, undefined)).toEqual({ host: "5.6.7.8", port: 2222, user: "pool", hostKey: GOOD[2]!.hostKey });
     expect(sshConnection(pool.backend, core!, relay1)).toEqual({
       host: "10.0.0.10",
       port: 22,
       user: "pool",
-      hostKey: GOOD.core.hostKey,
-      proxy: { host: "1.2.3.4", port: 22, user: "pool", hostKey: GOOD["relay-1"].hostKey },
+      hostKey: GOOD[0]!.hostKey,
+      proxy: { host: "1.2.3.4", port: 22, user: "pool", hostKey: GOOD[1]!.hostKey },
     });
   });
 });

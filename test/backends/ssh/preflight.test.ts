@@ -76,8 +76,8 @@ describeWith({ root: true, tools: ["unshare", "mount", "shellcheck", "awk"] }, "
     ["an old Ubuntu", () => preflight(host(), "ubuntu 20.04"), /runs ubuntu 20\.04; the kit supports debian 12, debian 13, ubuntu 22\.04, ubuntu 24\.04/],
     ["another distribution", () => preflight(host(), "centos 9"), /runs centos 9/],
     ["no systemd", () => preflight(host(), "debian 12", { systemd: false }), /systemd is not running/],
-    ["less memory than declared", () => preflight(host({ memoryGiB: memoryGiB * 4 + 8 }), "debian 12"), /stakepool:servers\.relay-1\.memoryGiB says \d+ GiB: correct it/],
-    ["a data disk that is not there", () => preflight(host({ dataDisk: { kind: "device", path: "/dev/disk/by-id/nvme-NOT_THERE" } }), "debian 12"), /nvme-NOT_THERE \(stakepool:servers\.relay-1\.dataDevice\) is not a disk on this server/],
+    ["less memory than declared", () => preflight(host({ memoryGiB: memoryGiB * 4 + 8 }), "debian 12"), /the memoryGiB of relay-1 in stakepool:servers says \d+ GiB: correct it/],
+    ["a data disk that is not there", () => preflight(host({ dataDisk: { kind: "device", path: "/dev/disk/by-id/nvme-NOT_THERE" } }), "debian 12"), /nvme-NOT_THERE \(the dataDevice of relay-1 in stakepool:servers\) is not a disk on this server/],
   ] as const)("refuses %s, saying why", (_name, run, says) => {
     const result = run();
     expect(result.code).not.toBe(0);

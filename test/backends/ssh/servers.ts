@@ -4,7 +4,9 @@ export const KEYS = {
   r1: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMKfvidf4xq5ClGoScpMw9A+1wCd62yNEpujp9envNgB",
   r2: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH+FLWvRTswIT7Ov8FyfI3d4DEiae7467V1+52zv/J0s",
 };
-export const server = (address: string, hostKey: string, extra: Record<string, unknown> = {}) => ({
+export const server = (name: string, role: "core" | "relay", address: string, hostKey: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  role,
   address,
   sshUser: "pool",
   hostKey,
@@ -13,9 +15,9 @@ export const server = (address: string, hostKey: string, extra: Record<string, u
   dataDevice: "/dev/disk/by-id/nvme-SSD_0001",
   ...extra,
 });
-/** A good inventory: real-looking public addresses (not documentation ones), so that deploying accepts it. */
-export const GOOD = {
-  core: server("10.0.0.10", KEYS.core),
-  "relay-1": server("10.0.0.11", KEYS.r1, { publicAddress: "1.2.3.4" }),
-  "relay-2": server("10.0.0.12", KEYS.r2, { publicAddress: "relay2.mypool.io", sshPort: 2222 }),
-};
+/** A good inventory: the relays reached at public addresses (not documentation ones), so that deploying accepts it. */
+export const GOOD = [
+  server("core", "core", "10.0.0.10", KEYS.core),
+  server("relay-1", "relay", "1.2.3.4", KEYS.r1, { privateAddress: "10.0.0.11" }),
+  server("relay-2", "relay", "5.6.7.8", KEYS.r2, { privateAddress: "10.0.0.12", publicAddress: "relay2.mypool.io", sshPort: 2222 }),
+];
