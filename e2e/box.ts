@@ -21,8 +21,6 @@ import type { ServicesState } from "./services";
 import { Ssh } from "./ssh";
 
 const ROOT = path.resolve(__dirname, "..");
-/** The stand-in for an EBS volume: far smaller than the model's 50 GiB, which the kit never checks on the host. */
-export const DATA_DISK_GIB = 2;
 
 export interface NodeState {
   readonly active: string;
@@ -87,7 +85,9 @@ export class Box {
         mac: `52:54:00:e2:e0:${(16 + index).toString(16)}`,
         tap: `tap-${host.name}`,
         volumeId: `vol-0e2e${randomBytes(7).toString("hex").slice(0, 13)}`,
-        dataDiskGiB: DATA_DISK_GIB,
+        // The size the kit gives the volume (a sparse file, so it costs the machine what is written): the
+        // setup waits for a volume smaller than DATA_VOLUME_GIB to grow, as an EBS volume just enlarged does.
+        dataDiskGiB: host.dataVolumeGiB,
       };
       box.guests.set(host.name, new Guest(spec, image, box.wire, dir));
     });
@@ -237,7 +237,7 @@ export class Box {
     for (const guest of this.guestList.filter((g) => g.running)) {
       const result = await this.sh(
         guest.spec.name,
-        "cloud-init status --long; journalctl -b --no-pager -u cloud-final -u stakepool-node-setup -u cardano-node -u ssh -u nftables | tail -n 400",
+        "cloud-init status --long; journalctl -b --no-pager -u cloud-final -u stakepool-node-setup -u cardano-node -u nftables | tail -n 600; journalctl -b --no-pager -u ssh | tail -n 60",
         60_000,
       ).catch((error: Error) => ({ code: 1, stdout: "", stderr: error.message }));
       const file = path.join(guest.dir, `journal-${guest.generation}.txt`);

@@ -243,7 +243,9 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
       async () => {
         const problems: string[] = [];
         const facts: string[] = [];
-        const stat = await box.mustSh(core, `stat -c '%n %a %U:%G' ${KEYS_DIR} ${KES_KEY_FILE} ${VRF_KEY_FILE} ${OPCERT_FILE}`);
+        // The three paths are links into `current`, itself a link to the set delivered last: check
+        // what the node opens (stat -L), and that the links resolve inside the keys' folder.
+        const stat = await box.mustSh(core, `stat -L -c '%n %a %U:%G' ${KEYS_DIR} ${KES_KEY_FILE} ${VRF_KEY_FILE} ${OPCERT_FILE}`);
         const owner = `${NODE_USER}:${NODE_GROUP}`;
         const expected = new Map([
           [KEYS_DIR, `700 ${owner}`],
@@ -256,12 +258,18 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
           if (expected.get(file!) !== rest.join(" ")) problems.push(`core: ${line}, expected ${expected.get(file!) ?? "?"}`);
           facts.push(`core: ${line}`);
         }
+        const resolved = (await box.mustSh(core, `readlink -e ${KES_KEY_FILE} ${VRF_KEY_FILE}`)).trim().split("\n");
+        const inSet = new RegExp(`^${KEYS_DIR}/set\\.[A-Za-z0-9]+/(kes|vrf)\\.skey$`);
+        for (const file of resolved) if (!inSet.test(file)) problems.push(`core: a key link resolves to ${file}, outside the delivered set`);
+        const sets = (await box.mustSh(core, `find ${KEYS_DIR} -mindepth 1 -maxdepth 1 -type d -name 'set.*' | sort`)).trim().split("\n").filter(Boolean);
+        if (sets.length !== 1) problems.push(`core: ${sets.length} key sets in ${KEYS_DIR} (${sets.join(", ")}), expected the current one only`);
+        facts.push(`core: the node's key paths resolve to ${resolved.join(", ")}`);
         const needles = [secretNeedle(KES_SKEY), secretNeedle(VRF_SKEY)];
         const search = `grep -rlF ${needles.map((n) => `-e ${n}`).join(" ")} /etc /srv /opt /var/lib /var/log /home /root /tmp /run /usr/local 2>/dev/null | sort || true`;
         await Promise.all(
           names.map(async (name) => {
             const found = (await box.mustSh(name, search, 5 * MINUTE)).trim().split("\n").filter(Boolean);
-            const allowed = name === core ? [KES_KEY_FILE, VRF_KEY_FILE] : [];
+            const allowed = name === core ? resolved : [];
             const stray = found.filter((f) => !allowed.includes(f));
             if (stray.length > 0) problems.push(`${name}: key material in ${stray.join(", ")}`);
             if (name === core && !allowed.every((f) => found.includes(f))) problems.push(`core: the keys were not found where the node reads them`);
