@@ -87,7 +87,7 @@ export class Box {
         volumeId: `vol-0e2e${randomBytes(7).toString("hex").slice(0, 13)}`,
         // The size the kit gives the volume (a sparse file, so it costs the machine what is written): the
         // setup waits for a volume smaller than DATA_VOLUME_GIB to grow, as an EBS volume just enlarged does.
-        dataDiskGiB: host.dataVolumeGiB,
+        dataDiskGiB: host.dataDiskGiB,
       };
       box.guests.set(host.name, new Guest(spec, image, box.wire, dir));
     });
