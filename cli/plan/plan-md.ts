@@ -251,7 +251,7 @@ function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
   const { model } = doc;
   return [
     `A ${model.network.name} stake pool on your own servers: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
-      "reached over SSH (relays at their public address, the core through relay-1).",
+      `reached over SSH (the relays at their address, the core through ${model.relays[0]!.name}).`,
     "Rendered by `npm run plan` under Pulumi mocks, without contacting any server. The kit creates no server, " +
       "network or cloud firewall: each host's own nftables firewall is the only wall, so check your provider's.",
     "If the address you administer the pool from changes, the relays refuse your SSH until `stakepool:adminCidrs` " +
@@ -260,19 +260,20 @@ function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
     "## Hosts",
     "",
     ...table(
-      ["host", "role", "RAM (declared)", "chain database", "login", "address", "public address", "host key"],
+      ["host", "role", "RAM (declared)", "chain database", "SSH", "the pool reaches it at", "registered as", "host key"],
       model.hosts.map((host) => {
         const server = placement.servers.get(host.name)!;
         const disk = host.dataDisk.kind === "device" ? `${host.dataDiskGiB} GiB on ${host.dataDisk.path}` : `${host.dataDiskGiB} GiB, folder on the root disk`;
+        const ssh = `${host.login.user}@${server.address}, port ${host.login.port}${host.role === "core" ? ` (through ${model.relays[0]!.name})` : ""}`;
         return [
           host.name,
           host.role,
           `${host.memoryGiB} GiB`,
           disk,
-          `${host.login.user}, port ${host.login.port}`,
+          ssh,
           host.privateIp,
-          server.publicAddress ?? "none (through relay-1)",
-          `\`${server.hostKey.split(" ")[0]} …${server.hostKey.slice(-12)}\``,
+          server.publicAddress ?? "never published",
+          `\`${server.hostKey.split(" ")[0]!} …${server.hostKey.slice(-12)}\``,
         ];
       }),
     ),
