@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { planDeployment } from "../components/deployment/deployment";
 import { renderBootstrap, type HostKeyPair } from "../components/backends/aws/bootstrap";
 import { DATA_VOLUME_TAG } from "../components/backends/aws/tags";
+import { adminTags } from "../components/firewall/admin-sync";
 import type { PoolPlan } from "../components/program/load";
 import { hostname } from "../components/model/pool";
 import { applySteps, planSteps, type PlannedStep, type Rewrite, type StepRun } from "./deploy";
@@ -55,6 +56,7 @@ export class Box {
   private digests = new Map<string, string>();
   private services: ChildProcess | undefined;
   private stateFile: string;
+  private releasesDir = "";
   pool: PoolPlan;
   inputs: PoolInputs;
 
@@ -94,7 +96,8 @@ export class Box {
     for (const host of model.hosts) box.hostKeys.set(host.name, await keyPair(path.join(dir, `${host.name}_host_key`), ""));
     try {
       await box.wire.start([...box.guests.values()].map((g) => g.spec.tap));
-      box.writeServicesState(releasesDir);
+      box.releasesDir = releasesDir;
+      box.writeServicesState();
       await box.startServices();
     } catch (error) {
       await box.teardown();
@@ -122,14 +125,23 @@ export class Box {
     return guest;
   }
 
-  private writeServicesState(releasesDir: string): void {
+  /**
+   * The instances' tags as `pulumi up` leaves them (components/backends/aws/host.ts; the pool's own tags
+   * aside): a relay carries the admin networks, which its firewall copies (admin-sync). A tag change is an
+   * in-place update that lands before any delivery, so a deployment rewrites them first.
+   */
+  private writeServicesState(): void {
     const tags: Record<string, Record<string, string>> = {};
     for (const guest of this.guests.values()) {
       const host = this.pool.model.hosts.find((h) => h.name === guest.spec.name)!;
-      // The tags components/host/host.ts puts on the instance (the pool's own tags aside).
-      tags[guest.spec.privateIp] = { "stakepool:host": host.name, "stakepool:role": host.role, [DATA_VOLUME_TAG]: guest.spec.volumeId };
+      tags[guest.spec.privateIp] = {
+        "stakepool:host": host.name,
+        "stakepool:role": host.role,
+        ...(host.adminSync ? adminTags(this.pool.model) : {}),
+        [DATA_VOLUME_TAG]: guest.spec.volumeId,
+      };
     }
-    const state: ServicesState = { tags, releasesDir, log: path.join(this.dir, "services.log") };
+    const state: ServicesState = { tags, releasesDir: this.releasesDir, log: path.join(this.dir, "services.log") };
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
@@ -167,6 +179,7 @@ export class Box {
   async deploy(changes: Partial<PoolInputs> = {}, showRewrites?: (rewrites: readonly Rewrite[]) => void): Promise<{ runs: StepRun[]; rewrites: Rewrite[] }> {
     this.inputs = { ...this.inputs, ...changes };
     this.pool = loadBoxPool(this.inputs, this.now);
+    this.writeServicesState();
     const { steps, rewrites } = planSteps(planDeployment(this.pool), this.serverIds, `http://${RELEASES_ADDRESS}`);
     showRewrites?.(rewrites);
     const execute = (step: PlannedStep) =>

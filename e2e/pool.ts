@@ -23,6 +23,8 @@ export interface PoolInputs {
   readonly peerSeed: string;
   /** The operational certificate: its start KES period and issue counter. */
   readonly opcert: { readonly startKesPeriod: number; readonly counter: number };
+  /** The operator's networks (default: the admin party's address as a /32). */
+  readonly adminCidrs?: readonly string[];
 }
 
 /** The current KES period of the pool's network. */
@@ -35,7 +37,7 @@ export function poolConfig(inputs: PoolInputs): RawConfig {
     "aws:region": "us-east-2",
     "stakepool:network": NETWORK,
     "stakepool:relays": "2",
-    "stakepool:adminCidrs": JSON.stringify([`${ADMIN.ipv4}/32`]),
+    "stakepool:adminCidrs": JSON.stringify(inputs.adminCidrs ?? [`${ADMIN.ipv4}/32`]),
     "stakepool:sshPublicKey": inputs.adminKey,
     "stakepool:nodeVersion": inputs.node.version,
     "stakepool:nodeSha256": inputs.node.sha256,
