@@ -2,6 +2,8 @@
  * The rendered rulesets, read as text: what each host admits, the replacement idiom, the connection
  * limit and its validation. The real kernel's view of the same rulesets is in the netns tests.
  */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +12,7 @@ import {
   renderHostRuleset,
   renderNftables,
 } from "../../components/firewall/nftables";
-import { NFTABLES_APPLY_STEP, NFTABLES_CONF_PATH, nftablesDelivery } from "../../components/firewall/nftables-delivery";
+import { NFTABLES_CONF_PATH, nftablesDelivery, SSH_GUARD_SCRIPT } from "../../components/firewall/nftables-delivery";
 import { host, poolModel } from "./model";
 
 /** Statements of the input chain, without their comments. */
@@ -188,14 +190,32 @@ describe("the ruleset's delivery", () => {
   it("stages the ruleset, checks it, loads it, and only then makes it what the next boot loads", () => {
     const m = poolModel();
     const delivery = nftablesDelivery(m, m.core);
-    expect(delivery.files).toEqual([
-      { path: "/etc/stakepool/nftables.conf", mode: "0644", owner: "root", group: "root", content: renderNftables(m, m.core) },
-    ]);
+    expect(delivery.files[0]).toEqual({ path: "/etc/stakepool/nftables.conf", mode: "0644", owner: "root", group: "root", content: renderNftables(m, m.core) });
+    expect(delivery.files[1]).toMatchObject({ path: SSH_GUARD_SCRIPT, mode: "0755", owner: "root" });
     expect(NFTABLES_CONF_PATH).toBe("/etc/nftables.conf");
+    // The core's SSH comes from its relays: the guard refuses a ruleset that would shut out the session.
+    const relays = m.relays.map((r) => `${r.privateIp}/32`).join(" ");
     expect(delivery.apply).toEqual([
-      'nft -c -f "$R/etc/stakepool/nftables.conf" && nft -f "$R/etc/stakepool/nftables.conf" && ' +
+      `nft -c -f "$R/etc/stakepool/nftables.conf" && python3 "$R${SSH_GUARD_SCRIPT}" 22 ${relays} && nft -f "$R/etc/stakepool/nftables.conf" && ` +
         'install -m 0644 "$R/etc/stakepool/nftables.conf" "$R/etc/nftables.conf.new" && mv -f "$R/etc/nftables.conf.new" "$R/etc/nftables.conf"',
     ]);
-    expect(delivery.apply[0]).toBe(NFTABLES_APPLY_STEP);
+  });
+});
+
+describe("the SSH session guard (scripts/ssh-guard.py)", () => {
+  const script = path.join(__dirname, "../../components/firewall/scripts/ssh-guard.py");
+  const guard = (peers: string, ...args: string[]) => spawnSync("python3", [script, ...args], { encoding: "utf8", env: { ...process.env, STAKEPOOL_SSH_PEERS: peers } });
+
+  it.each([
+    ["admits a session from inside an admin network", "203.0.113.7", ["22", "203.0.113.0/24"], 0],
+    ["admits when one of several sessions is admitted", "198.51.100.9 203.0.113.7", ["22", "203.0.113.7/32"], 0],
+    ["admits with no SSH session to protect (a console)", "", ["22", "203.0.113.7/32"], 0],
+    ["refuses when the session comes from an address the new ruleset leaves out", "198.51.100.9", ["22", "203.0.113.7/32"], 1],
+    ["refuses an IPv6 session under IPv4 admin networks", "2001:db8::7", ["2222", "203.0.113.0/24"], 1],
+    ["refuses to guess without a port (usage)", "203.0.113.7", ["203.0.113.7/32"], 2],
+  ] as const)("%s", (_name, peers, args, code) => {
+    const result = guard(peers, ...args);
+    expect(result.status, result.stderr).toBe(code);
+    if (code === 1) expect(result.stderr).toMatch(/would shut the kit out of this host\. Nothing was changed\. Add your address to stakepool:adminCidrs/);
   });
 });

@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { deliveryScript, deliveryStdin, type Delivery } from "../../components/delivery/bundle";
 import { renderNftables } from "../../components/firewall/nftables";
-import { NFTABLES_APPLY_STEP, nftablesDelivery } from "../../components/firewall/nftables-delivery";
+import { nftablesDelivery, SSH_GUARD_SCRIPT } from "../../components/firewall/nftables-delivery";
 import { NETNS_REQUIREMENTS, NetnsLab } from "../helpers/netns";
 import { describeWith } from "../helpers/requirements";
 import { host, poolModel } from "./model";
@@ -124,6 +124,22 @@ describeWith(NETNS_REQUIREMENTS, "reloading a host's ruleset", () => {
     expect(bootFile()).toBe(renderNftables(threeRelays, core));
   });
 
+  it("changes nothing, running or at boot, when the new ruleset would shut out the SSH session applying it", async () => {
+    const running = await listTable("inet", "stakepool");
+    const boot = bootFile();
+    // An SSH session from relay-1, as the delivery's own would be; a pool whose only relay is elsewhere.
+    const session = await (await lab.agent("relay-1")).open({ address: core.privateIp, port: 22 }, 1500);
+    expect(session.outcome).toBe("open");
+    const elsewhere = poolModel({ relays: 1, vpcCidr: "10.40.0.0/16" });
+    const result = await deliver(nftablesDelivery(elsewhere, core));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`ssh-guard: the new firewall admits SSH on port 22 from ${elsewhere.relays[0]!.privateIp}/32 only, and this session comes from ${relay1.privateIp}`));
+    expect(await listTable("inet", "stakepool")).toBe(running);
+    expect(bootFile()).toBe(boot);
+    expect(await (await lab.agent("relay-1")).echo(session.conn!, 1500)).toBe(true);
+    expect(fs.existsSync(path.join(root, SSH_GUARD_SCRIPT))).toBe(true);
+  });
+
   it("changes nothing, running or at boot, when the kernel refuses the ruleset", async () => {
     const running = await listTable("inet", "stakepool");
     const boot = bootFile();
@@ -147,7 +163,7 @@ describeWith({ tools: ["shellcheck"] }, "the ruleset's delivery scripts", () => 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nft-shellcheck-"));
     try {
       const step = path.join(dir, "apply.sh");
-      fs.writeFileSync(step, `#!/bin/sh\nR="\${R:-}"\n${NFTABLES_APPLY_STEP}\n`);
+      fs.writeFileSync(step, `#!/bin/sh\nR="\${R:-}"\n${nftablesDelivery(twoRelays, core).apply[0]!}\n`);
       const whole = path.join(dir, "delivery.sh");
       fs.writeFileSync(whole, `#!/bin/bash\n${deliveryScript(nftablesDelivery(twoRelays, core))}`);
       for (const [shell, file] of [["sh", step], ["bash", whole]] as const) {
