@@ -2,7 +2,8 @@
  * First contact with an operator's server, before anything is delivered to it (`pool-<host>-up`): the
  * login user has passwordless sudo, the system is one the kit's steps are written for (Ubuntu 22.04 or
  * 24.04, Debian 12 or 13, systemd, x86_64: the node release is amd64), the memory is what the operator
- * declared (within 10 %: the kernel keeps some), and the chain-database disk is there by its stable name.
+ * declared (within 10 %: the kernel keeps some), the chain-database disk is there by its stable name, and
+ * no other firewall manager (ufw, firewalld) filters alongside the kit's host firewall.
  * A server that fails stops its own deliveries with the reason; nothing is changed on it.
  */
 import type { HostSpec } from "../../model/pool";
@@ -33,6 +34,10 @@ export function preflightScript(host: HostSpec): string {
     ...(device === ""
       ? []
       : [`[ -b ${device} ] || fail "${device} (the dataDevice of ${host.name} in stakepool:servers) is not a disk on this server: ls -l /dev/disk/by-id"`]),
+    // Another firewall manager filters alongside the kit's table: a relay's 3001 would stay shut by it, or
+    // its next reload would reorder what the kit relies on. The kit's ruleset is the host's firewall.
+    `if command -v ufw >/dev/null 2>&1 && sudo -n ufw status 2>/dev/null | grep -q '^Status: active'; then fail "ufw is active on this server and filters alongside the kit's host firewall: turn it off (sudo ufw disable); the kit's nftables ruleset admits exactly what the plan shows"; fi`,
+    `if command -v firewall-cmd >/dev/null 2>&1 && sudo -n firewall-cmd --state >/dev/null 2>&1; then fail "firewalld is running on this server and filters alongside the kit's host firewall: stop and disable it (sudo systemctl disable --now firewalld)"; fi`,
     'echo "$system $(uname -m), $((memory / 1024)) MiB, sudo ok"',
     "",
   ].join("\n");

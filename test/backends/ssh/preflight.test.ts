@@ -39,10 +39,12 @@ const RELEASES: Record<string, string> = {
 };
 
 /** Runs the preflight as the server would: its os-release, systemd running or not, sudo working or not. */
-function preflight(spec: HostSpec, system: keyof typeof RELEASES, options: { sudo?: boolean; systemd?: boolean } = {}) {
+function preflight(spec: HostSpec, system: keyof typeof RELEASES, options: { sudo?: boolean; systemd?: boolean; ufw?: "active" | "inactive" } = {}) {
   const dir = mkdtempSync(path.join(scratch, "run-"));
   writeFileSync(path.join(dir, "os-release"), RELEASES[system]!);
-  writeFileSync(path.join(dir, "sudo"), `#!/bin/sh\nexit ${options.sudo === false ? 1 : 0}\n`, { mode: 0o755 });
+  // sudo runs the command it is given (as this root test), or refuses like a user without the right.
+  writeFileSync(path.join(dir, "sudo"), options.sudo === false ? "#!/bin/sh\nexit 1\n" : '#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n', { mode: 0o755 });
+  if (options.ufw) writeFileSync(path.join(dir, "ufw"), `#!/bin/sh\necho "Status: ${options.ufw}"\n`, { mode: 0o755 });
   writeFileSync(path.join(dir, "preflight.sh"), preflightScript(spec));
   const inside = [
     "set -e",
@@ -64,7 +66,7 @@ describeWith({ root: true, tools: ["unshare", "mount", "shellcheck", "awk"] }, "
 
   it.runIf(process.arch === "x64")("accepts a supported system with sudo, systemd and the declared memory, and says what it found", () => {
     for (const system of ["debian 12", "ubuntu 24.04"] as const) {
-      const result = preflight(host(), system);
+      const result = preflight(host(), system, { ufw: "inactive" });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^${system} x86_64, \\d+ MiB, sudo ok$`, "m"));
@@ -77,6 +79,7 @@ describeWith({ root: true, tools: ["unshare", "mount", "shellcheck", "awk"] }, "
     ["another distribution", () => preflight(host(), "centos 9"), /runs centos 9/],
     ["no systemd", () => preflight(host(), "debian 12", { systemd: false }), /systemd is not running/],
     ["less memory than declared", () => preflight(host({ memoryGiB: memoryGiB * 4 + 8 }), "debian 12"), /the memoryGiB of relay-1 in stakepool:servers says \d+ GiB: correct it/],
+    ["an active ufw", () => preflight(host(), "ubuntu 24.04", { ufw: "active" }), /ufw is active on this server.*sudo ufw disable/],
     ["a data disk that is not there", () => preflight(host({ dataDisk: { kind: "device", path: "/dev/disk/by-id/nvme-NOT_THERE" } }), "debian 12"), /nvme-NOT_THERE \(the dataDevice of relay-1 in stakepool:servers\) is not a disk on this server/],
   ] as const)("refuses %s, saying why", (_name, run, says) => {
     const result = run();
