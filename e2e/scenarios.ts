@@ -464,8 +464,9 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
     const moved = `${ADMIN.ipv4.split(".").slice(0, 3).join(".")}.8`;
     const ns = box.wire.ns("admin");
     // A new office or provider: the operator's machine has another address. Its old /32 no longer admits it.
-    await must(["ip", "-n", ns, "addr", "add", `${moved}/${ADMIN.prefix}`, "dev", "eth0"]);
+    // The old address goes first: deleting a primary address takes its secondaries with it.
     await must(["ip", "-n", ns, "addr", "del", `${ADMIN.ipv4}/${ADMIN.prefix}`, "dev", "eth0"]);
+    await must(["ip", "-n", ns, "addr", "add", `${moved}/${ADMIN.prefix}`, "dev", "eth0"]);
     await must(["ip", "-n", ns, "route", "replace", "default", "via", ADMIN.router]);
     // `pulumi up` with the new adminCidrs: the relays' tags change in place first, then the deliveries dial
     // until the relays' admin-sync has copied the new network into their firewalls.
