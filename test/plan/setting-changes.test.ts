@@ -12,9 +12,10 @@ import { compareRuns, renderChanges, type ChangeReport, type PlannedResource } f
 import { readProject, readStackConfig } from "../../cli/plan/stack-file";
 import type { RawConfig } from "../../components/config/read";
 import { SETTINGS } from "../../components/config/settings";
+import { AWS_ONLY_SETTINGS } from "../../components/backends/ssh/placement";
 import { planWith, ROOT, type PlanFiles } from "../helpers/plan";
 
-type Value = string | number | boolean | readonly string[] | Readonly<Record<string, string>>;
+type Value = string | number | boolean | readonly unknown[] | Readonly<Record<string, string>>;
 
 /** One change of one setting; `only` limits it to some stacks (a value that fits one network). */
 interface SettingChange {
@@ -72,8 +73,35 @@ const CHANGES: readonly SettingChange[] = [
  */
 const MAY_LOSE_DATA = new Set(["relays", "availabilityZones", "hostZones", "dnsZone", "metadata", "metadataBucket", "hostMetadata"]);
 
-const STACKS = ["preview", "preprod", "mainnet"] as const;
+const STACKS = ["preview", "preprod", "mainnet", "ssh-example"] as const;
 const project = readProject(ROOT);
+
+/**
+ * On own servers: every setting both backends read (the AWS-only ones are refused there), and the ways
+ * the list of servers changes during a pool's life.
+ */
+function sshChanges(): SettingChange[] {
+  const servers = JSON.parse(readStackConfig(project, "ssh-example").values["stakepool:servers"]!) as Array<Record<string, unknown>>;
+  const named = (name: string, changes: Record<string, unknown>) => servers.map((s) => (s.name === name ? { ...s, ...changes } : s));
+  const relay3 = {
+    ...servers.find((s) => s.name === "relay-2")!,
+    name: "relay-3",
+    address: "198.51.100.13",
+    privateAddress: "10.0.0.13",
+    publicAddress: "198.51.100.13",
+    hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMJw1TRBtoxqOzESbA6zZsWVrRpaioiaRLDN2fwlNPLO",
+  };
+  return [
+    ...CHANGES.filter((c) => !(AWS_ONLY_SETTINGS as readonly string[]).includes(c.setting) && !c.only),
+    { setting: "servers", value: [...servers, relay3] },
+    { setting: "servers", value: servers.filter((s) => s.name !== "relay-2") },
+    // A reinstalled server: a new host key, so everything is delivered to it again.
+    { setting: "servers", value: named("relay-2", { hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5AbSY+bZJvkL78q26VM/f2EYyPNgdsbww30P4PslaC" }) },
+    { setting: "servers", value: named("relay-1", { sshPort: 2200 }) },
+    { setting: "servers", value: named("relay-2", { publicAddress: "relay2.example.org" }) },
+    { setting: "servers", value: named("core", { dataDevice: "/dev/disk/by-id/nvme-EXAMPLE_SSD_CORE_0002" }) },
+  ];
+}
 
 function configWith(stack: string, change?: SettingChange): RawConfig {
   const base = readStackConfig(project, stack);
@@ -127,7 +155,7 @@ describe("the README's table of what each setting does to a running pool", () =>
 describe("every setting changed on its own", () => {
   for (const stack of STACKS) {
     it(`from the committed ${stack} stack: no data lost and no two hosts down at once, except as the README says`, async () => {
-      const changes = CHANGES.filter((c) => !c.only || c.only.includes(stack));
+      const changes = stack === "ssh-example" ? sshChanges() : CHANGES.filter((c) => !c.only || c.only.includes(stack));
       const [base, ...changed] = await inPairs([undefined, ...changes], async (change) => {
         try {
           return await planWith(stack, configWith(stack, change));
