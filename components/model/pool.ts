@@ -24,7 +24,7 @@ export interface Login {
 }
 
 export interface HostSpec {
-  /** "core", or a relay's name ("relay-<n>" on AWS). Identity: never renamed. */
+  /** "core" and "relay-<n>" on AWS; the operator's names on own servers. Identity: never renamed. */
   readonly name: string;
   readonly role: HostRole;
   /** 0 for the core; 1, 2, … for the relays in order. */

@@ -1,7 +1,8 @@
 /**
- * The whole pool as one component: VPC, security groups, key pair, hosts, what reaches the hosts over
- * SSH, and the pool's public identity (hosted metadata, relay DNS names, certificate reminders). Every
- * decision was made before this runs (loadPool); this only creates resources.
+ * The whole pool on AWS as one component: VPC, security groups, key pair, hosts, what reaches the hosts
+ * over SSH, and the pool's public identity (hosted metadata, relay DNS names, certificate reminders). Every
+ * decision was made before this runs (loadPool, ../backends/aws/placement.ts); this only creates
+ * resources. On the operator's own servers, ../backends/ssh/ssh-pool.ts takes its place.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
