@@ -45,7 +45,8 @@ const DEFAULT_SSH_PORT = 22;
 export function connectionArgs(connection: DeliveryConnection): command.types.input.remote.ConnectionArgs {
   const endpoint = (e: Endpoint) => ({
     host: e.host,
-    // The provider's default port is 22: left out then, so a pool's existing commands see no change.
+    // Left out at 22, as before: the SDK fills in 22 for an absent port anyway (@pulumi/command
+    // types/input.js, remote.connectionArgsProvideDefaults), so existing commands see no change.
     ...(e.port !== DEFAULT_SSH_PORT ? { port: e.port } : {}),
     user: e.user,
     hostKey: e.hostKey,
