@@ -3,6 +3,7 @@
  * (data volume, release, Mithril). Rendered from the model and the path constants; written to
  * /etc/systemd/system by cloud-init and to `hosts/<host>/cardano-node.service` by the plan.
  */
+import { PROTECTED_HOST, RESTRICTED_PROCESS } from "./sandbox";
 import { NODE_PORT } from "../networks/networks";
 import type { HostSpec, PoolModel } from "../model/pool";
 import {
@@ -119,21 +120,9 @@ export function renderNodeService(model: PoolModel, host: HostSpec, options: Nod
     "NoNewPrivileges=yes",
     "ProtectSystem=strict",
     `ReadWritePaths=${DATA_MOUNT}`,
-    "ProtectHome=yes",
-    "PrivateTmp=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "ProtectProc=invisible",
+    ...PROTECTED_HOST,
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
+    ...RESTRICTED_PROCESS,
     "SystemCallArchitectures=native",
     "CapabilityBoundingSet=",
     "AmbientCapabilities=",

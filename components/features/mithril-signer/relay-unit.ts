@@ -4,6 +4,7 @@
  * process (-N: no daemon, no worker kids), sandboxed. The package's own squid.service (Debian's
  * default configuration, port 3128) stays masked: see ./commands.ts.
  */
+import { PROTECTED_HOST, RESTRICTED_PROCESS } from "../../node/sandbox";
 import { checkSignerInput, RELAY_PROXY_PORT, type MithrilSignerInput } from "./input";
 import { RELAY_PROXY_CONFIG_FILE, SQUID_BIN } from "./paths";
 
@@ -37,21 +38,9 @@ export function renderRelayProxyService(input: MithrilSignerInput, relayIp: stri
     "NoNewPrivileges=yes",
     // Nothing to write: no cache, no pid file, logs through syslog and stderr.
     "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateTmp=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "ProtectProc=invisible",
+    ...PROTECTED_HOST,
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
+    ...RESTRICTED_PROCESS,
     "MemoryDenyWriteExecute=yes",
     "SystemCallArchitectures=native",
     "SystemCallFilter=@system-service",

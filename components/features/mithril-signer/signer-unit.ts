@@ -5,6 +5,7 @@
  * sandbox is the node's (../../node/service.ts) with less: it writes only its stores, and reaches only
  * loopback and the proxy relays (IPAddressAllow), so even a compromised signer cannot reach the internet.
  */
+import { PROTECTED_HOST, RESTRICTED_PROCESS } from "../../node/sandbox";
 import { DATA_MOUNT, NODE_GROUP, NODE_SERVICE, NODE_USER } from "../../node/paths";
 import { checkSignerInput, relayEndpoint, type MithrilSignerInput } from "./input";
 import { SIGNER_BIN, SIGNER_ENV_FILE, SIGNER_ETC_DIR, SIGNER_STORES_DIR } from "./paths";
@@ -65,21 +66,9 @@ export function renderSignerService(input: MithrilSignerInput): string {
     // Reads the chain database and the keys; writes only its stores. Connecting to the node's socket
     // needs no write access to the mount (the kernel checks the socket's own permissions).
     `ReadWritePaths=${SIGNER_STORES_DIR}`,
-    "ProtectHome=yes",
-    "PrivateTmp=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "ProtectProc=invisible",
+    ...PROTECTED_HOST,
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
-    "RestrictNamespaces=yes",
-    "RestrictRealtime=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
+    ...RESTRICTED_PROCESS,
     // A static Rust binary (the musl build of the distribution): no writable executable memory.
     "MemoryDenyWriteExecute=yes",
     "SystemCallArchitectures=native",
