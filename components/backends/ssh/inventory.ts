@@ -16,7 +16,7 @@ import { checkHostKey } from "../../config/ssh-key";
 import { relayDnsNameError } from "../../metadata/relay-dns";
 import type { HostRole } from "../../model/pool";
 import { HARDWARE_FLOOR, type NetworkProfile } from "../../networks/networks";
-import { canonicalIp, notPublicReason } from "../../topology/peer";
+import { canonicalIp, notPublicReason, parseHost } from "../../topology/peer";
 
 /** The most relays a pool has (the same bound as `stakepool:relays`). */
 export const MAX_SSH_RELAYS = 20;
@@ -186,9 +186,13 @@ function checkServer(index: number, value: unknown, relayNumber: number, options
     const field: Field = value.publicAddress === undefined ? "address" : "publicAddress";
     if (given !== undefined && given !== "") {
       const ip = canonicalIp(given);
-      const reason = ip ? (ip.kind === "ipv6" ? "is an IPv6 address; the kit registers and firewalls relays by IPv4 or DNS name" : notPublicReason(ip)) : relayDnsNameError(given);
-      if (reason !== undefined && !isDocumentation(given)) {
-        findings.problem(at(field), `${JSON.stringify(given)} ${reason}: a relay registers the address the Internet reaches it at`, `${set("publicAddress", "203.0.113.11")} (its public IPv4 address or DNS name)`);
+      // A name must be registrable (relay-dns.ts) and answered by the public DNS: the same rule as for
+      // every peer the kit writes into a topology (../../topology/peer.ts parseHost).
+      const why = ip ? (ip.kind === "ipv6" ? "is an IPv6 address; the kit registers and firewalls relays by IPv4 or DNS name" : notPublicReason(ip)) : relayDnsNameError(given);
+      const parsed = ip || why !== undefined ? undefined : parseHost(given);
+      const problem = why !== undefined ? `${JSON.stringify(given)} ${why}` : parsed?.ok === false ? parsed.message : undefined;
+      if (problem !== undefined && !isDocumentation(given)) {
+        findings.problem(at(field), `${problem}: a relay registers the address the Internet reaches it at`, `${set("publicAddress", "203.0.113.11")} (its public IPv4 address or DNS name)`);
       } else {
         publicAddress = ip ? ip.address : given.replace(/\.$/, "").toLowerCase();
         if (field === "publicAddress") documentation("publicAddress", publicAddress);
