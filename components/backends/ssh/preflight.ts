@@ -23,7 +23,8 @@ export function preflightScript(host: HostSpec): string {
     "fail() { echo \"$*\" >&2; exit 1; }",
     `sudo -n true 2>/dev/null || fail "${host.login.user} has no passwordless sudo on this server: add '${host.login.user} ALL=(ALL) NOPASSWD:ALL' with visudo -f /etc/sudoers.d/stakepool"`,
     '[ -r /etc/os-release ] || fail "no /etc/os-release: the kit supports Ubuntu 22.04/24.04 and Debian 12/13"',
-    // Read as data, not sourced: nothing on the server runs as part of the check.
+    // Read as data, not sourced: nothing on the server runs as part of the check. ID and VERSION_ID as
+    // os-release(5) defines them (systemd's man page: KEY=value lines, values optionally quoted).
     "field() { sed -n \"s/^$1=//p\" /etc/os-release | tr -d '\"' | head -n 1; }",
     'system="$(field ID) $(field VERSION_ID)"',
     `case "$system" in ${SUPPORTED_SYSTEMS.map((s) => `"${s}"`).join("|")}) ;; *) fail "this server runs $system; the kit supports ${SUPPORTED_SYSTEMS.join(", ")}" ;; esac`,
