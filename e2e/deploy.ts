@@ -1,15 +1,17 @@
 /**
- * The kit's deployment, executed the way `pulumi up` executes the commands StakePool creates from it
- * (components/pool/stake-pool.ts): one command per host and step, `create` = "# for server <id>" and
- * the delivery script, `stdin` = the delivery's files; each step after the previous one of its host;
- * restarting steps one host at a time in rollout order (relays, then the core); hosts otherwise in
- * parallel. On a later `up`, a command re-runs exactly when its inputs changed (pulumi-command's update
+ * The kit's deployment, executed the way `pulumi up` executes the commands StakePool (AWS,
+ * components/program/stake-pool.ts) or SshPool (own servers, components/backends/ssh/ssh-pool.ts) creates
+ * from it: one command per host and step, `create` = "# for server <id>" and the delivery script, `stdin`
+ * = the delivery's files; each step after the previous one of its host; restarting steps one host at a
+ * time in rollout order (relays, then the core); hosts otherwise in parallel. On own servers each host's
+ * first command is the first-contact check (`<host>/up`, after the jump's), and its steps wait for it. On a later `up`, a command re-runs exactly when its inputs changed (pulumi-command's update
  * runs `create` again), and a command whose inputs did not change does not run.
  */
 import { createHash } from "node:crypto";
 import { deliveryScript, deliveryStdin } from "../components/delivery/bundle";
 import type { Deployment } from "../components/deployment/deployment";
 import type { HostStep, StepEffect } from "../components/features";
+import type { HostSpec } from "../components/model/pool";
 import { NODE_ENV_FILE } from "../components/node/paths";
 import { MITHRIL_RELEASE_BASE_URL, NODE_RELEASE_BASE_URL } from "../components/networks/releases";
 import type { CommandResult } from "./network";
@@ -19,7 +21,8 @@ export interface PlannedStep {
   readonly key: string;
   readonly host: string;
   readonly name: string;
-  readonly effect: StepEffect;
+  /** `check`: the first contact with an own server, which delivers nothing. */
+  readonly effect: StepEffect | "check";
   readonly secret: boolean;
   readonly create: string;
   readonly stdin: string;
@@ -67,8 +70,16 @@ export function withReleaseMirror(host: string, step: HostStep, mirror: string):
   return { step: { ...step, delivery: { ...step.delivery, files } }, rewrites };
 }
 
-/** Every command of the deployment, with its dependencies as StakePool declares them. */
-export function planSteps(deployment: Deployment, serverIds: ReadonlyMap<string, string>, mirror: string): { steps: PlannedStep[]; rewrites: Rewrite[] } {
+/**
+ * Every command of the deployment, with its dependencies as StakePool declares them, or as SshPool does
+ * when `firstContact` gives each host's check (components/backends/ssh/preflight.ts preflightScript).
+ */
+export function planSteps(
+  deployment: Deployment,
+  serverIds: ReadonlyMap<string, string>,
+  mirror: string,
+  firstContact?: (host: HostSpec) => string,
+): { steps: PlannedStep[]; rewrites: Rewrite[] } {
   const steps: PlannedStep[] = [];
   const rewrites: Rewrite[] = [];
   let previousRestart: string | undefined;
@@ -76,13 +87,19 @@ export function planSteps(deployment: Deployment, serverIds: ReadonlyMap<string,
     const hostDeployment = deployment.hosts.find((d) => d.host.name === hostName)!;
     const serverId = serverIds.get(hostName);
     if (serverId === undefined) throw new Error(`no server for ${hostName}`);
+    let up: string | undefined;
+    if (firstContact) {
+      up = `${hostName}/up`;
+      const via = hostDeployment.via === undefined ? [] : [`${hostDeployment.via}/up`];
+      steps.push({ key: up, host: hostName, name: "up", effect: "check", secret: false, create: forServer(serverId, firstContact(hostDeployment.host)), stdin: "", dependsOn: via });
+    }
     let previous: string | undefined;
     for (const original of hostDeployment.steps) {
       const mirrored = withReleaseMirror(hostName, original, mirror);
       rewrites.push(...mirrored.rewrites);
       const step = mirrored.step;
       const key = `${hostName}/${step.name}`;
-      const dependsOn = [...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
+      const dependsOn = [...(up ? [up] : []), ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
       steps.push({
         key,
         host: hostName,

@@ -1,8 +1,9 @@
 /**
- * One pool host as a QEMU guest (TCG, 1 vCPU, 1 GiB), booted the AWS way: a fresh copy of the cached
- * image (the AMI), the kit's own gzipped user data and the instance's metadata given to cloud-init through
- * NoCloud seed files written into that copy (`ds=nocloud`; EC2 hands the same to cloud-init through its
- * own datasource), and a data disk that outlives the guest (the EBS volume).
+ * One pool host as a QEMU guest (TCG, 1 vCPU), booted the AWS way: a fresh copy of the cached image (the
+ * AMI), the kit's own gzipped user data and the instance's metadata given to cloud-init through NoCloud
+ * seed files written into that copy (`ds=nocloud`; EC2 hands the same to cloud-init through its own
+ * datasource), and a data disk that outlives the guest (the EBS volume). An operator's own server boots
+ * the same image with its provider's first-boot settings instead (e2e/backends.ts).
  *
  * The data disk is a virtio disk whose serial is the volume id without its dash, the part of an EBS NVMe
  * device's serial udev names it by; the image's udev rule (e2e/image/build.sh) gives it the EC2 name
@@ -14,7 +15,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import path from "node:path";
-import { gzipUserData } from "../components/backends/aws/host";
 import type { GuestImage } from "./image";
 import { must, VPC_ROUTER, type Wire } from "./network";
 
@@ -27,18 +27,23 @@ export interface GuestSpec {
   readonly ipv6: string;
   readonly mac: string;
   readonly tap: string;
-  /** The EBS volume id the instance's tag names (vol- and 17 hex digits). */
-  readonly volumeId: string;
+  /** Guest memory (an EC2 instance type's, scaled down; an own server's, as declared). */
+  readonly memoryMiB: number;
+  /**
+   * The data disk's serial: an EBS volume id without its dash, or an own server's disk serial; udev names
+   * a virtio disk /dev/disk/by-id/virtio-<serial> (and the image's rule adds the EBS name for vol… serials).
+   */
+  readonly diskSerial: string;
   readonly dataDiskGiB: number;
 }
 
-/** The NoCloud seed of one server: what EC2 would hand cloud-init. */
+/** The NoCloud seed of one server: what EC2 (or the operator's provider) would hand cloud-init. */
 export interface Seed {
   readonly instanceId: string;
-  /** The kit's #cloud-config (renderBootstrap); written gzipped, as EC2 receives it. */
-  readonly cloudConfig: string;
-  /** The operator's SSH public key (EC2: the key pair, served in the instance metadata). */
-  readonly adminKey: string;
+  /** The user data as the server receives it (on AWS the kit's gzipped #cloud-config). */
+  readonly userData: Buffer;
+  /** SSH keys for the image's default user (EC2: the key pair, served in the instance metadata). */
+  readonly publicKeys: readonly string[];
 }
 
 function networkConfig(spec: GuestSpec): string {
@@ -57,7 +62,8 @@ function networkConfig(spec: GuestSpec): string {
 }
 
 function metaData(spec: GuestSpec, seed: Seed): string {
-  return [`instance-id: ${seed.instanceId}`, `local-hostname: ${spec.hostname}`, "public-keys:", `  - ${seed.adminKey}`, ""].join("\n");
+  const keys = seed.publicKeys.length === 0 ? [] : ["public-keys:", ...seed.publicKeys.map((k) => `  - ${k}`)];
+  return [`instance-id: ${seed.instanceId}`, `local-hostname: ${spec.hostname}`, ...keys, ""].join("\n");
 }
 
 interface QmpReply {
@@ -104,7 +110,7 @@ export class Guest {
     const seedDir = path.join(this.dir, `seed-${this.generation}`);
     mkdirSync(seedDir, { recursive: true, mode: 0o700 });
     // Mode 0600: the user data holds the server's private host key.
-    writeFileSync(path.join(seedDir, "user-data"), Buffer.from(gzipUserData(seed.cloudConfig), "base64"), { mode: 0o600 });
+    writeFileSync(path.join(seedDir, "user-data"), seed.userData, { mode: 0o600 });
     writeFileSync(path.join(seedDir, "meta-data"), metaData(this.spec, seed), { mode: 0o600 });
     writeFileSync(path.join(seedDir, "network-config"), networkConfig(this.spec), { mode: 0o600 });
     const commands = ["cd /var/lib/cloud/seed/nocloud", ...["user-data", "meta-data", "network-config"].map((f) => `write ${path.join(seedDir, f)} ${f}`)];
@@ -121,13 +127,13 @@ export class Guest {
     rmSync(this.qmpSocket, { force: true });
     const args = [
       "netns", "exec", this.wire.ns("wire"),
-      "qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "1", "-display", "none", "-no-reboot",
+      "qemu-system-x86_64", "-accel", "tcg", "-m", String(this.spec.memoryMiB), "-smp", "1", "-display", "none", "-no-reboot",
       "-name", this.spec.name,
       "-kernel", this.image.kernel, "-initrd", this.image.initrd,
       "-append", "root=LABEL=root rw console=ttyS0 ds=nocloud",
       "-drive", `file=${this.rootImage},format=raw,if=none,id=root`, "-device", "virtio-blk-pci,drive=root",
       "-drive", `file=${this.dataImage},format=raw,if=none,id=data`,
-      "-device", `virtio-blk-pci,drive=data,serial=${this.spec.volumeId.replace("-", "")}`,
+      "-device", `virtio-blk-pci,drive=data,serial=${this.spec.diskSerial}`,
       "-netdev", `tap,id=n0,ifname=${this.spec.tap},script=no,downscript=no`,
       "-device", `virtio-net-pci,netdev=n0,mac=${this.spec.mac}`,
       "-serial", `file:${this.consoleLog}`,

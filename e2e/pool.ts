@@ -3,6 +3,10 @@
  * from stack config, as `pulumi up` loads it. The hot keys are given as secrets (a matched set: the
  * test fixtures' KES and VRF keys, an operational certificate for that KES key), the releases are the
  * stand-ins with their SHA-256 pinned, and the admin network and SSH key are the box's own.
+ *
+ * On AWS (`stakepool:backend aws`, the default) the kit places the hosts; on the operator's own servers
+ * (`stakepool:backend ssh`) the stack lists them in `stakepool:servers`, as an operator writes it for the
+ * servers a provider handed over: their addresses, login user and port, host key, memory and data disk.
  */
 import path from "node:path";
 import type { RawConfig } from "../components/config/read";
@@ -25,6 +29,22 @@ export interface PoolInputs {
   readonly opcert: { readonly startKesPeriod: number; readonly counter: number };
   /** The operator's networks (default: the admin party's address as a /32). */
   readonly adminCidrs?: readonly string[];
+  /** The operator's own servers (`stakepool:backend ssh`); absent: the pool runs on AWS. */
+  readonly servers?: readonly BoxServer[];
+}
+
+/** One entry of `stakepool:servers`, as components/backends/ssh/inventory.ts reads it. */
+export interface BoxServer {
+  readonly name: string;
+  readonly role: "core" | "relay";
+  readonly address: string;
+  readonly publicAddress?: string;
+  readonly sshUser: string;
+  readonly sshPort: number;
+  readonly hostKey: string;
+  readonly memoryGiB: number;
+  readonly dataDiskGiB: number;
+  readonly dataDevice: string;
 }
 
 /** The current KES period of the pool's network. */
@@ -33,12 +53,15 @@ export function currentKesPeriod(now: Date): number {
 }
 
 export function poolConfig(inputs: PoolInputs): RawConfig {
+  const placement: Record<string, string> =
+    inputs.servers === undefined
+      ? { "aws:region": "us-east-2", "stakepool:relays": "2", "stakepool:sshPublicKey": inputs.adminKey }
+      : // The servers keep the key their provider installed; the kit is told only where and how to log in.
+        { "stakepool:backend": "ssh", "stakepool:servers": JSON.stringify(inputs.servers) };
   const values: Record<string, string> = {
-    "aws:region": "us-east-2",
+    ...placement,
     "stakepool:network": NETWORK,
-    "stakepool:relays": "2",
     "stakepool:adminCidrs": JSON.stringify(inputs.adminCidrs ?? [`${ADMIN.ipv4}/32`]),
-    "stakepool:sshPublicKey": inputs.adminKey,
     "stakepool:nodeVersion": inputs.node.version,
     "stakepool:nodeSha256": inputs.node.sha256,
     "stakepool:mithrilVersion": inputs.mithril.version,

@@ -1,8 +1,9 @@
 /**
  * Who reaches what: TCP connections from the outsider, the admin and every guest to every guest's
  * addresses (IPv4 and IPv6) on SSH, the node's port and the metrics port, judged against the pool's
- * intended policy (DESIGN.md, components/firewall/policy.ts): the core takes 3001 and 22 from its relays
- * only; a relay takes 3001 from anyone and 22 from the admin networks only; metrics never leave a host.
+ * intended policy (DESIGN.md, components/firewall/policy.ts): the core takes 3001 and SSH from its relays
+ * only; a relay takes 3001 from anyone and SSH from the admin networks only; metrics never leave a host.
+ * SSH is the host's own port (an own server may move sshd off 22; 22 is then shut like any other port).
  * The kit's pool is IPv4-only (an AWS VPC without IPv6), so nothing is open to another host over IPv6.
  *
  * So that every probe meets the firewall and not an empty port, a responder listens during the probes
@@ -26,7 +27,13 @@ export interface ProbeResult extends Target {
   readonly outcome: Outcome;
 }
 
-export const PROBED_PORTS = [SSH_PORT, NODE_PORT, METRICS_PORT] as const;
+/**
+ * The ports probed on a host: SSH (22, and the host's own SSH port when sshd listens elsewhere: 22 must
+ * then be shut like any other port), the node's port and the metrics port.
+ */
+export function probedPorts(sshPort: number): number[] {
+  return [...new Set([SSH_PORT, sshPort, NODE_PORT, METRICS_PORT])];
+}
 
 /** The probe: `node -e PROBE_SOURCE '<targets JSON>' <timeout ms>` (or the source in a file) prints the outcomes as JSON (Node 18+). */
 export const PROBE_SOURCE = String.raw`
@@ -60,7 +67,8 @@ def serve(family, host, port, v6only=False):
             c, _ = s.accept()
             c.close()
     threading.Thread(target=loop, daemon=True).start()
-for family, host, port, v6only in ((socket.AF_INET6, "::", ${NODE_PORT}, True), (socket.AF_INET, "${ipv4}", ${METRICS_PORT}, False), (socket.AF_INET6, "${ipv6}", ${METRICS_PORT}, True)):
+# 22 on both families where sshd listens on another port (elsewhere sshd holds it and the bind fails).
+for family, host, port, v6only in ((socket.AF_INET6, "::", ${NODE_PORT}, True), (socket.AF_INET, "${ipv4}", ${METRICS_PORT}, False), (socket.AF_INET6, "${ipv6}", ${METRICS_PORT}, True), (socket.AF_INET6, "::", ${SSH_PORT}, False)):
     try:
         serve(family, host, port, v6only)
     except OSError:
@@ -73,6 +81,8 @@ export interface Intent {
   readonly core: string;
   readonly relays: readonly string[];
   readonly admin: string;
+  /** Each host's SSH port (22 unless its server says otherwise). */
+  readonly sshPorts: ReadonlyMap<string, number>;
 }
 
 /** Whether `from` may reach `target` under the pool's intended policy. A host always reaches itself (loopback). */
@@ -80,6 +90,7 @@ export function intended(intent: Intent, from: string, target: Target): boolean 
   if (from === target.host) return true;
   if (target.family === "ipv6") return false;
   if (target.port === METRICS_PORT) return false;
+  if (target.port !== NODE_PORT && target.port !== (intent.sshPorts.get(target.host) ?? SSH_PORT)) return false;
   if (target.host === intent.core) return intent.relays.includes(from);
   if (target.port === NODE_PORT) return true;
   return from === intent.admin;

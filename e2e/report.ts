@@ -1,4 +1,7 @@
-/** The run's output: one `PASS|FAIL|SKIP <name>` line per check, figures, and the closing count. */
+/**
+ * The run's output: one `PASS|FAIL|SKIP <name>` line per check, figures, and the closing count. Each box
+ * (one per backend, running side by side) has its own report, whose lines say which box they are about.
+ */
 
 export type Verdict = "PASS" | "FAIL" | "SKIP";
 
@@ -13,18 +16,22 @@ export interface CheckLine {
 export class Report {
   readonly checks: CheckLine[] = [];
   readonly figures: string[] = [];
-  private readonly started = Date.now();
+  /** `[aws] ` or `[ssh] `: which backend's box this report's lines are about (none: the whole run). */
+  private readonly prefix: string;
 
-  constructor(private readonly out: (line: string) => void) {}
-
-  log(line: string): void {
-    this.out(line);
+  constructor(private readonly out: (line: string) => void, backend?: string) {
+    this.prefix = backend === undefined ? "" : `[${backend}] `;
   }
 
-  record(verdict: Verdict, name: string, details: readonly string[] = []): void {
+  log(line: string): void {
+    this.out(line.split("\n").map((l) => `${this.prefix}${l}`).join("\n"));
+  }
+
+  record(verdict: Verdict, check: string, details: readonly string[] = []): void {
+    const name = `${this.prefix}${check}`;
     this.checks.push({ verdict, name, details });
     this.out(`${verdict} ${name}`);
-    for (const detail of details) this.out(`     ${detail}`);
+    for (const detail of details) this.out(`     ${this.prefix}${detail}`);
   }
 
   /** PASS when `problems` is empty, FAIL listing them otherwise; `facts` are printed either way. */
@@ -60,21 +67,23 @@ export class Report {
   }
 
   figure(line: string): void {
-    this.figures.push(line);
+    this.figures.push(`${this.prefix}${line}`);
   }
 
   get failed(): number {
     return this.checks.filter((c) => c.verdict === "FAIL").length;
   }
 
-  summary(): void {
-    const count = (v: Verdict) => this.checks.filter((c) => c.verdict === v).length;
-    this.out("");
-    this.out("Figures:");
-    for (const figure of [...this.figures, `whole run: ${Math.round((Date.now() - this.started) / 1000)} s`]) this.out(`  ${figure}`);
-    this.out("");
-    for (const check of this.checks) this.out(`${check.verdict} ${check.name}`);
+  /** The figures, every check again and the closing count, over the reports of a whole run. */
+  static summary(out: (line: string) => void, reports: readonly Report[], startedAt: number): void {
+    const checks = reports.flatMap((r) => r.checks);
+    const count = (v: Verdict) => checks.filter((c) => c.verdict === v).length;
+    out("");
+    out("Figures:");
+    for (const figure of [...reports.flatMap((r) => r.figures), `whole run: ${Math.round((Date.now() - startedAt) / 1000)} s`]) out(`  ${figure}`);
+    out("");
+    for (const check of checks) out(`${check.verdict} ${check.name}`);
     const skipped = count("SKIP");
-    this.out(`${count("PASS")} passed, ${count("FAIL")} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
+    out(`${count("PASS")} passed, ${count("FAIL")} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
   }
 }

@@ -1,8 +1,12 @@
 /**
- * `npm run e2e`: a pool in a box. Boots the kit's core and two relays as QEMU guests from the kit's own
- * user data, runs the kit's deliveries against them over real SSH as `pulumi up` would, and checks what
- * an operator relies on. Prints `PASS|FAIL|SKIP <check>` lines and `N passed, N failed`; exits non-zero
- * on any failure. Needs root (namespaces, taps) and QEMU; elsewhere it says why it cannot run.
+ * `npm run e2e`: a pool in a box, on each backend. Boots the kit's core and two relays as QEMU guests
+ * as AWS servers from the kit's own user data and, on a second wire, as an operator's own servers
+ * (`stakepool:backend ssh`), runs the kit's deliveries against them over real SSH as `pulumi up` would,
+ * and checks what an operator relies on. Prints `PASS|FAIL|SKIP [backend] <check>` lines and `N passed,
+ * N failed`; exits non-zero on any failure. Needs root (namespaces, taps) and QEMU; elsewhere it says why
+ * it cannot run.
+ *
+ *   npm run e2e [-- --backend aws|ssh]     one backend only (default: both, side by side)
  *
  * STAKEPOOL_E2E_KEEP=1 keeps the run's folder (disks, consoles, journals) even when every check passed.
  */
@@ -10,12 +14,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
+import { BACKENDS, type BackendName } from "./backends";
 import { Box } from "./box";
 import { ensureImage } from "./image";
 import { currentKesPeriod, NETWORK } from "./pool";
 import { Report } from "./report";
 import { mithrilRelease, nodeRelease } from "./standin/release";
 import { runScenarios } from "./scenarios";
+import { runOwnServerScenarios } from "./scenarios-ssh";
 
 const TOOLS = ["qemu-system-x86_64", "debootstrap", "ip", "ssh", "ssh-keygen", "debugfs", "mkfs.ext4", "flock", "tar", "chroot"] as const;
 
@@ -50,6 +56,15 @@ function requirementGaps(): string[] {
   return gaps;
 }
 
+/** `--backend aws|ssh`: one backend; none: both, AWS first. */
+export function backendsToRun(argv: readonly string[]): BackendName[] {
+  const at = argv.indexOf("--backend");
+  if (at === -1) return [...BACKENDS];
+  const wanted = argv[at + 1];
+  if (!BACKENDS.includes(wanted as BackendName)) throw new Error(`--backend takes ${BACKENDS.join(" or ")} (got ${wanted ?? "nothing"})`);
+  return [wanted as BackendName];
+}
+
 async function main(): Promise<number> {
   const gaps = requirementGaps();
   if (gaps.length > 0) {
@@ -57,6 +72,7 @@ async function main(): Promise<number> {
     out("namespaces, as root; .ci/run installs the tools. Nothing was started.");
     return process.env.CI === "true" ? 1 : 0;
   }
+  const startedAt = Date.now();
   const report = new Report(out);
   const image = await ensureImage((line) => report.log(line));
   report.figure(image.cached ? `guest image: cached (${image.dir})` : `guest image: built cold in ${image.builtSeconds} s (${image.dir})`);
@@ -73,48 +89,55 @@ async function main(): Promise<number> {
 
   const now = new Date();
   const period = currentKesPeriod(now);
-  let box: Box | undefined;
+  const boxes = new Set<Box>();
   // Interrupted (Ctrl-C, CI timeout): stop the guests and remove the namespaces before leaving.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      out(`${signal}: stopping the guests and removing the wire`);
-      void (box?.teardown() ?? Promise.resolve()).finally(() => process.exit(130));
+      out(`${signal}: stopping the guests and removing the wires`);
+      void Promise.all([...boxes].map((b) => b.teardown())).finally(() => process.exit(130));
     });
   }
-  try {
-    box = await Box.create(
-      dir,
-      image,
-      now,
-      {
-        node: { version: releases.node1.version, sha256: releases.node1.sha256 },
-        mithril: { version: releases.mithril.version, sha256: releases.mithril.sha256 },
-        peerSeed: "e2e-box-1",
-        opcert: { startKesPeriod: period - 1, counter: 0 },
-      },
-      releasesDir,
-      (line) => report.log(line),
-    );
-    await runScenarios(box, report, { node2: releases.node2, period });
-  } catch (error) {
-    report.record("FAIL", "the box ran to the end", [(error as Error).stack ?? String(error)]);
-  } finally {
-    if (box) {
-      if (report.failed > 0) {
-        const saved = await box.diagnostics().catch(() => []);
-        for (const file of saved) report.log(`journal saved: ${file}`);
+  const inputs = {
+    node: { version: releases.node1.version, sha256: releases.node1.sha256 },
+    mithril: { version: releases.mithril.version, sha256: releases.mithril.sha256 },
+    peerSeed: "e2e-box-1",
+    opcert: { startKesPeriod: period - 1, counter: 0 },
+  };
+  // One box per backend, side by side on their own wires: much of each box's time is waiting (nodes
+  // staying up before the rollout moves on, SIGHUPs, admin sync), which the other box's guests use.
+  const backends = backendsToRun(process.argv.slice(2));
+  const reports = backends.map((backend) => new Report(out, backend));
+  await Promise.all(
+    backends.map(async (backend, i) => {
+      const boxReport = reports[i]!;
+      boxReport.log(`the pool on ${backend === "aws" ? "AWS (servers the kit creates)" : "the operator's own servers (stakepool:backend ssh)"}`);
+      let box: Box | undefined;
+      try {
+        box = await Box.create(path.join(dir, backend), backend, image, now, inputs, releasesDir, (line) => boxReport.log(line));
+        boxes.add(box);
+        if (backend === "aws") await runScenarios(box, boxReport, { node2: releases.node2, period });
+        else await runOwnServerScenarios(box, boxReport);
+      } catch (error) {
+        boxReport.record("FAIL", "the box ran to the end", [(error as Error).stack ?? String(error)]);
+      } finally {
+        if (box) {
+          if (boxReport.failed > 0) {
+            const saved = await box.diagnostics().catch(() => []);
+            for (const file of saved) boxReport.log(`journal saved: ${file}`);
+          }
+          await box.teardown();
+          boxes.delete(box);
+          // The guests' disks are large; the logs are kept when something failed (or on request).
+          for (const guest of box.guestList) guest.removeDisks();
+        }
       }
-      await box.teardown();
-    }
-  }
-  report.summary();
-  // The guests' disks are large; the logs are kept when something failed (or on request).
-  if (report.failed === 0 && process.env.STAKEPOOL_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
-  else {
-    for (const guest of box?.guestList ?? []) guest.removeDisks();
-    report.log(`kept ${dir} (consoles, journals, services.log; the disks are removed)`);
-  }
-  return report.failed > 0 ? 1 : 0;
+    }),
+  );
+  Report.summary(out, [report, ...reports], startedAt);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  if (failed === 0 && process.env.STAKEPOOL_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
+  else out(`kept ${dir} (consoles, journals, services.log; the disks are removed)`);
+  return failed > 0 ? 1 : 0;
 }
 
 main().then(

@@ -2,81 +2,17 @@
  * What the box checks, in order: the first deployment and boot, then each change an operator makes
  * during a pool's life. Each check prints one PASS/FAIL/SKIP line with the facts behind it.
  */
-import { METRICS_PORT } from "../components/networks/networks";
-import { KES_KEY_FILE, KEYS_DIR, kitNodeConfigFile, kitScript, NODE_GROUP, NODE_USER, OPCERT_FILE, VRF_KEY_FILE } from "../components/node/paths";
+import { kitScript } from "../components/node/paths";
 import { NODE_HEALTHY_SECONDS } from "../components/node/env-file";
-import { KES_SKEY, VRF_SKEY } from "../test/helpers/hot-keys";
 import type { Box } from "./box";
-import type { StepRun } from "./deploy";
-import { must, ADMIN, OUTSIDER } from "./network";
-import { mismatch, PROBE_SOURCE, PROBED_PORTS, responderScript, type Intent, type ProbeResult, type Target } from "./probes";
-import { NETWORK } from "./pool";
+import { HOT_KEYS_ON_CORE, keysCheck, metricsCheck, metricsOf, METRICS_SERVED, MINUTE, probeChecks, ran, sameList, seconds, unitsCheck, UNITS_ACTIVE } from "./checks";
+import { must, ADMIN } from "./network";
 import type { Report } from "./report";
 import type { Tarball } from "./standin/release";
-
-const MINUTE = 60_000;
 
 interface Extra {
   readonly node2: Tarball;
   readonly period: number;
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 1000)} s`;
-}
-
-function ran(runs: readonly StepRun[]): string[] {
-  return runs.filter((r) => r.outcome === "ran" || r.outcome === "failed").map((r) => r.key).sort();
-}
-
-function sameList(actual: readonly string[], expected: readonly string[]): boolean {
-  return actual.length === expected.length && [...actual].sort().every((v, i) => v === [...expected].sort()[i]);
-}
-
-/** A long secret part of a key envelope (the CBOR after its header), to search hosts for. */
-function secretNeedle(envelope: string): string {
-  return (JSON.parse(envelope) as { cborHex: string }).cborHex.slice(8, 72);
-}
-
-async function probeAll(box: Box): Promise<ProbeResult[]> {
-  const { model } = box.pool;
-  const targets: Target[] = box.guestList.flatMap((g) =>
-    PROBED_PORTS.flatMap((port) => [
-      { host: g.spec.name, family: "ipv4" as const, address: g.spec.privateIp, port },
-      { host: g.spec.name, family: "ipv6" as const, address: g.spec.ipv6, port },
-    ]),
-  );
-  const json = JSON.stringify(targets);
-  const timeout = "4000";
-  await Promise.all(
-    box.guestList.map((g) =>
-      box.mustSh(
-        g.spec.name,
-        [
-          "cat > /run/e2e-responder.py <<'PY'",
-          responderScript(g.spec.privateIp, g.spec.ipv6),
-          "PY",
-          "cat > /run/e2e-probe.js <<'JS'",
-          PROBE_SOURCE,
-          "JS",
-          "systemd-run --quiet --unit=e2e-probe-responder --collect python3 /run/e2e-responder.py",
-          "sleep 2",
-        ].join("\n"),
-      ),
-    ),
-  );
-  try {
-    const parse = (from: string, stdout: string) => (JSON.parse(stdout) as (Target & { outcome: ProbeResult["outcome"] })[]).map((r) => ({ ...r, from }));
-    const parties = await Promise.all(
-      [ADMIN, OUTSIDER].map(async (party) => parse(party.name, await must(["ip", "netns", "exec", box.wire.ns(party.name), process.execPath, "-e", PROBE_SOURCE, json, timeout]))),
-    );
-    const guests = await Promise.all(
-      model.hosts.map(async (host) => parse(host.name, await box.mustSh(host.name, `node --jitless /run/e2e-probe.js '${json}' ${timeout}`))),
-    );
-    return [...parties, ...guests].flat();
-  } finally {
-    await Promise.all(box.guestList.map((g) => box.sh(g.spec.name, "systemctl stop e2e-probe-responder; rm -f /run/e2e-responder.py /run/e2e-probe.js")));
-  }
 }
 
 /** Polls until the node's handled SIGHUPs reach `count` (or the time is up), then returns the state. */
@@ -88,32 +24,6 @@ async function waitSighups(box: Box, host: string, count: number, timeoutMs: num
     state = await box.nodeState(host);
   }
   return state;
-}
-
-/** Where the node's configuration tells it to serve metrics: the first PrometheusSimple of TraceOptions[""]. */
-async function metricsAddress(box: Box, host: string): Promise<string> {
-  const config = kitNodeConfigFile(NETWORK);
-  const script = [
-    `python3 - ${config} <<'PY'`,
-    "import json, sys",
-    'backends = json.load(open(sys.argv[1])).get("TraceOptions", {}).get("", {}).get("backends", [])',
-    'words = next((b.split()[1:] for b in backends if b.startswith("PrometheusSimple")), [])',
-    'words = [w for w in words if w not in ("suffix", "nosuffix")]',
-    'print(("127.0.0.1:" if len(words) == 1 else words[0] + ":") + words[-1] if words else "none")',
-    "PY",
-  ].join("\n");
-  return (await box.mustSh(host, script)).trim();
-}
-
-async function metricsOf(box: Box, host: string, address?: string): Promise<Map<string, number>> {
-  const at = address ?? (await metricsAddress(box, host));
-  const text = await box.mustSh(host, `curl -fsS --max-time 10 http://${at}/metrics`);
-  const values = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const match = /^(cardano_node_metrics_\w+) (-?\d+)$/.exec(line);
-    if (match) values.set(match[1]!, Number(match[2]));
-  }
-  return values;
 }
 
 /** When the host's node was last started, on this machine's clock (from the guest's monotonic clock). */
@@ -199,114 +109,13 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
         return { problems, facts: facts.sort() };
       },
     ],
-    [
-      "the setup and node units are active on every server, running the delivered release",
-      async () => {
-        const problems: string[] = [];
-        const facts: string[] = [];
-        await Promise.all(
-          names.map(async (name) => {
-            const state = await box.nodeState(name);
-            const enabled = (await box.mustSh(name, "systemctl is-enabled stakepool-node-setup cardano-node || true")).trim().split("\n");
-            if (state.setup !== "active" || state.active !== "active") problems.push(`${name}: setup ${state.setup}, node ${state.active}`);
-            if (enabled.some((e) => e !== "enabled")) problems.push(`${name}: enabled: ${enabled.join(", ")}`);
-            if (state.release !== box.inputs.node.version) problems.push(`${name}: current release ${state.release}`);
-            facts.push(`${name}: node pid ${state.mainPid}, release ${state.release}`);
-          }),
-        );
-        return { problems, facts: facts.sort() };
-      },
-    ],
-    [
-      "the node serves metrics where its configuration says, with the new tracing names (forging on the core only)",
-      async () => {
-        const problems: string[] = [];
-        const facts: string[] = [];
-        await Promise.all(
-          names.map(async (name) => {
-            const address = await metricsAddress(box, name);
-            const metrics = await metricsOf(box, name, address);
-            const forging = metrics.get("cardano_node_metrics_forging_enabled_int");
-            const expected = name === core ? 1 : 0;
-            if (forging !== expected) problems.push(`${name}: cardano_node_metrics_forging_enabled_int ${String(forging)}, expected ${expected}`);
-            if (name === core && metrics.get("cardano_node_metrics_remainingKESPeriods_int") === undefined) problems.push(`${name}: no cardano_node_metrics_remainingKESPeriods_int`);
-            const listeners = await box.mustSh(name, `ss -Htln '( sport = :${METRICS_PORT} )' | awk '{print $4}'`);
-            if (listeners.trim() !== address) problems.push(`${name}: metrics listen on ${listeners.trim().replace(/\n/g, ", ")}, the configuration says ${address}`);
-            facts.push(`${name}: ${metrics.size} metrics at ${address}, forging_enabled ${String(forging)}${name === core ? `, remainingKESPeriods ${String(metrics.get("cardano_node_metrics_remainingKESPeriods_int"))}` : ""}`);
-          }),
-        );
-        return { problems, facts: facts.sort() };
-      },
-    ],
-    [
-      "the hot keys are on the core only: 0400 files of the node's user in a 0700 folder, and nowhere on the relays",
-      async () => {
-        const problems: string[] = [];
-        const facts: string[] = [];
-        // The three paths are links into `current`, itself a link to the set delivered last: check
-        // what the node opens (stat -L), and that the links resolve inside the keys' folder.
-        const stat = await box.mustSh(core, `stat -L -c '%n %a %U:%G' ${KEYS_DIR} ${KES_KEY_FILE} ${VRF_KEY_FILE} ${OPCERT_FILE}`);
-        const owner = `${NODE_USER}:${NODE_GROUP}`;
-        const expected = new Map([
-          [KEYS_DIR, `700 ${owner}`],
-          [KES_KEY_FILE, `400 ${owner}`],
-          [VRF_KEY_FILE, `400 ${owner}`],
-          [OPCERT_FILE, `400 ${owner}`],
-        ]);
-        for (const line of stat.trim().split("\n")) {
-          const [file, ...rest] = line.split(" ");
-          if (expected.get(file!) !== rest.join(" ")) problems.push(`core: ${line}, expected ${expected.get(file!) ?? "?"}`);
-          facts.push(`core: ${line}`);
-        }
-        const resolved = (await box.mustSh(core, `readlink -e ${KES_KEY_FILE} ${VRF_KEY_FILE}`)).trim().split("\n");
-        const inSet = new RegExp(`^${KEYS_DIR}/set\\.[A-Za-z0-9]+/(kes|vrf)\\.skey$`);
-        for (const file of resolved) if (!inSet.test(file)) problems.push(`core: a key link resolves to ${file}, outside the delivered set`);
-        const sets = (await box.mustSh(core, `find ${KEYS_DIR} -mindepth 1 -maxdepth 1 -type d -name 'set.*' | sort`)).trim().split("\n").filter(Boolean);
-        if (sets.length !== 1) problems.push(`core: ${sets.length} key sets in ${KEYS_DIR} (${sets.join(", ")}), expected the current one only`);
-        facts.push(`core: the node's key paths resolve to ${resolved.join(", ")}`);
-        const needles = [secretNeedle(KES_SKEY), secretNeedle(VRF_SKEY)];
-        const search = `grep -rlF ${needles.map((n) => `-e ${n}`).join(" ")} /etc /srv /opt /var/lib /var/log /home /root /tmp /run /usr/local 2>/dev/null | sort || true`;
-        await Promise.all(
-          names.map(async (name) => {
-            const found = (await box.mustSh(name, search, 5 * MINUTE)).trim().split("\n").filter(Boolean);
-            const allowed = name === core ? resolved : [];
-            const stray = found.filter((f) => !allowed.includes(f));
-            if (stray.length > 0) problems.push(`${name}: key material in ${stray.join(", ")}`);
-            if (name === core && !allowed.every((f) => found.includes(f))) problems.push(`core: the keys were not found where the node reads them`);
-            facts.push(`${name}: signing-key material in ${found.join(", ") || "no file"}`);
-          }),
-        );
-        const forging = await box.mustSh(core, "journalctl -b -u cardano-node -o cat --no-pager | grep -c EnabledBlockForging || true");
-        if (Number(forging.trim()) < 1) problems.push("core: the node never logged EnabledBlockForging");
-        for (const relay of relays) {
-          const exec = await box.mustSh(relay, "systemctl show -p ExecStart --value cardano-node");
-          if (exec.includes("--shelley-")) problems.push(`${relay}: the node is started with key flags`);
-        }
-        return { problems, facts };
-      },
-    ],
+    [UNITS_ACTIVE, () => unitsCheck(box)],
+    [METRICS_SERVED, () => metricsCheck(box)],
+    [HOT_KEYS_ON_CORE, () => keysCheck(box)],
   ]);
 
   // --- who reaches what --------------------------------------------------------------------------
-  let probes: ProbeResult[] = [];
-  try {
-    probes = await probeAll(box);
-  } catch (error) {
-    report.log(`probing failed: ${(error as Error).message}`);
-  }
-  const intent: Intent = { core, relays, admin: "admin" };
-  const probeCheck = (name: string, select: (r: ProbeResult) => boolean) => {
-    const selected = probes.filter(select);
-    const problems = selected.length === 0 ? ["no probe ran"] : selected.map((r) => mismatch(intent, r)).filter((m): m is string => m !== undefined);
-    const open = selected.filter((r) => r.outcome === "open" && r.from !== r.host);
-    report.expect(name, problems, [
-      `${selected.length} probes from ${[...new Set(selected.map((r) => r.from))].join(", ")}; open from another host: ${open.map((r) => `${r.from}→${r.host}:${r.port}/${r.family}`).join(" ") || "none"}`,
-    ]);
-  };
-  probeCheck("the core takes 3001 and 22 from its relays only (IPv4; nothing over IPv6; outsider, admin, relays and itself probed)", (r) => r.host === core && r.port !== 12798);
-  probeCheck("the relays take 3001 from anyone over IPv4, the outsider included", (r) => r.host !== core && r.port === 3001);
-  probeCheck("the relays take 22 from the admin network only", (r) => r.host !== core && r.port === 22);
-  probeCheck("metrics (12798) are reachable from no other host, even with a listener on the host's own addresses", (r) => r.port === 12798);
+  await probeChecks(box, report);
 
   await report.check("re-running an unchanged pool delivers nothing", async () => {
     const again = await box.deploy();
@@ -392,7 +201,7 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
       `the data volume grown while ${grown} runs (QEMU block_resize) -> the kit's data-volume.sh grows ext4 online`,
       async () => {
         const guest = box.guest(grown);
-        const link = `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${guest.spec.volumeId.replace("-", "")}`;
+        const link = `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${guest.spec.diskSerial}`;
         const size = async () => {
           const out = await box.mustSh(grown, `blockdev --getsize64 "$(readlink -f ${link})"; df -B1 --output=size /srv/cardano | tail -n 1`);
           const [device, fs] = out.trim().split("\n").map(Number);

@@ -11,7 +11,7 @@
  *
  *   services.ts <state file>
  *
- * The state file (JSON: { tags: { <address>: { <key>: <value> } }, releasesDir, log }) is read at every
+ * The state file (JSON: { imds, tags: { <address>: { <key>: <value> } }, releasesDir, log }) is read at every
  * request, so the harness can change it while the guests run. Every request is appended to `log`.
  */
 import { appendFileSync, createReadStream, readFileSync, statSync } from "node:fs";
@@ -21,6 +21,8 @@ import path from "node:path";
 import { IMDS_ADDRESS, RELEASES_ADDRESS } from "./network";
 
 export interface ServicesState {
+  /** Whether IMDS answers at all: EC2 instances have it, an operator's own servers do not. */
+  readonly imds: boolean;
   readonly tags: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly releasesDir: string;
   readonly log: string;
@@ -39,6 +41,8 @@ function main(stateFile: string): void {
       res.end(body);
     };
     if (local === IMDS_ADDRESS) {
+      // Not a cloud server: nothing answers there (logged, so the box can tell whether anyone asked).
+      if (!state.imds) return answer(404, "no instance metadata here\n");
       if (req.method === "PUT" && url === "/latest/api/token") {
         if (!req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) return answer(400, "missing TTL\n");
         const token = randomBytes(16).toString("base64url");

@@ -17,12 +17,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { connectionArgs } from "../components/delivery/deliver";
-import { ADMIN_USER } from "../components/node/paths";
 import type { CommandResult, Wire } from "./network";
 
 /** The kit's dial settings for a delivery (the same for both hops). */
 const DIAL = (() => {
-  const args = connectionArgs({ host: "", hostKey: "", user: ADMIN_USER, port: 22 });
+  const args = connectionArgs({ host: "", hostKey: "", user: "", port: 22 });
   return { limit: Number(args.dialErrorLimit), timeoutSeconds: Number(args.perDialTimeout) };
 })();
 
@@ -38,7 +37,10 @@ export interface SshHost {
   readonly address: string;
   /** `ssh-ed25519 AAAA…` */
   readonly hostKey: string;
-  /** The host to jump through (the core: the first relay), by address. */
+  /** The login user and SSH port (the AWS backend: ubuntu and 22; own servers: as `stakepool:servers` says). */
+  readonly user: string;
+  readonly port: number;
+  /** The host to jump through (the core: the first relay), by name. */
   readonly via?: string;
 }
 
@@ -54,12 +56,19 @@ export class Ssh {
   configure(hosts: readonly SshHost[]): void {
     for (const host of hosts) this.hosts.set(host.name, host);
     const knownHosts = path.join(this.dir, "known_hosts");
-    writeFileSync(knownHosts, hosts.map((h) => `${h.address} ${h.hostKey}\n`).join(""));
+    // OpenSSH names a host on another port than 22 as [address]:port in known_hosts.
+    const known = (h: SshHost) => (h.port === 22 ? h.address : `[${h.address}]:${h.port}`);
+    writeFileSync(knownHosts, hosts.map((h) => `${known(h)} ${h.hostKey}\n`).join(""));
+    const byName = new Map(hosts.map((h) => [h.name, h]));
+    const jump = (name: string) => {
+      const via = byName.get(name);
+      if (!via) throw new Error(`no SSH host ${name} to jump through`);
+      return `${via.user}@${via.address}:${via.port}`;
+    };
     const lines = [
       "# The operator's SSH client for the e2e pool (written by e2e/ssh.ts).",
-      ...hosts.filter((h) => h.via !== undefined).flatMap((h) => [`Host ${h.address}`, `  ProxyJump ${ADMIN_USER}@${h.via!}`]),
+      ...hosts.flatMap((h) => [`Host ${h.address}`, `  User ${h.user}`, `  Port ${h.port}`, ...(h.via === undefined ? [] : [`  ProxyJump ${jump(h.via)}`])]),
       "Host *",
-      `  User ${ADMIN_USER}`,
       `  IdentityFile ${this.identity}`,
       "  IdentitiesOnly yes",
       "  IdentityAgent none",

@@ -171,17 +171,24 @@ const EFFECT: Readonly<Record<string, string>> = {
 
 function deliveriesSection(pool: PoolPlan): string[] {
   const deployment = planDeployment(pool);
+  const own = pool.backend.kind === "ssh";
   const rows: string[][] = [];
   for (const { host, steps, via } of deployment.hosts) {
-    const reached = via === undefined ? "at its public address" : `through ${via} (SSH jump)`;
+    const reached = via !== undefined ? `through ${via} (SSH jump)` : own ? "at its address" : "at its public address";
+    // components/backends/ssh/ssh-pool.ts: each own server's first command, before any step reaches it.
+    if (own) rows.push([host.name, "first contact", "none", "checks the server, changes nothing", reached]);
     for (const step of steps) {
       const files = step.secret ? step.delivery.files.map((f) => `\`${f.path}\` ${f.mode}`) : step.delivery.files.map((f) => `\`${f.path}\``);
       rows.push([host.name, step.name, files.length > 4 ? `${files.slice(0, 3).join(", ")} and ${files.length - 3} more` : files.join(", "), EFFECT[step.effect]!, reached]);
     }
   }
+  const firstBoot = own
+    ? "Each server's first contact (`pool-<host>-up`) checks it before anything is delivered: passwordless sudo, a supported system, " +
+      "x86_64, systemd, the declared memory and data disk, no other firewall manager; a server that fails it gets nothing, and the rollout waits for it."
+    : "User data holds only the host name and host key.";
   return [
-    "Over SSH as the admin user, each server's host key verified; each step re-runs exactly when what it delivers changes " +
-      "(or the server is new), without replacing or rebooting a server. User data holds only the host name and host key.",
+    `Over SSH as ${own ? "each server's login user" : "the admin user"}, each server's host key verified; each step re-runs exactly when what it delivers changes ` +
+      `(or the server is new), without replacing or rebooting a server. ${firstBoot}`,
     "",
     ...table(["host", "step", "files", "when it changes", "reached"], rows),
     "",

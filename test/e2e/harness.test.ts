@@ -89,7 +89,8 @@ describe("the harness runs the kit's deployment as pulumi up would", () => {
 });
 
 describe("probes are judged by the pool's intended policy", () => {
-  const intent: Intent = { core: "core", relays: ["relay-1", "relay-2"], admin: "admin" };
+  // relay-2's sshd listens on 2222 (an own server, stakepool:servers sshPort): 22 is then shut there.
+  const intent: Intent = { core: "core", relays: ["relay-1", "relay-2"], admin: "admin", sshPorts: new Map([["core", 22], ["relay-1", 22], ["relay-2", 2222]]) };
   const probe = (from: string, host: string, port: number, family: "ipv4" | "ipv6" = "ipv4") => ({ host, family, address: "x", port });
   it.each([
     ["relay-1", "core", 22, "ipv4", true],
@@ -99,8 +100,12 @@ describe("probes are judged by the pool's intended policy", () => {
     ["relay-1", "core", 3001, "ipv6", false],
     ["outsider", "relay-1", 3001, "ipv4", true],
     ["outsider", "relay-1", 3001, "ipv6", false],
-    ["admin", "relay-2", 22, "ipv4", true],
-    ["outsider", "relay-2", 22, "ipv4", false],
+    ["admin", "relay-1", 22, "ipv4", true],
+    ["admin", "relay-2", 2222, "ipv4", true],
+    ["admin", "relay-2", 22, "ipv4", false],
+    ["relay-2", "relay-2", 22, "ipv4", true],
+    ["outsider", "relay-2", 2222, "ipv4", false],
+    ["admin", "relay-1", 2222, "ipv4", false],
     ["core", "relay-1", 22, "ipv4", false],
     ["relay-1", "relay-2", 12798, "ipv4", false],
     ["core", "core", 12798, "ipv4", true],

@@ -1,0 +1,150 @@
+/**
+ * What the box checks on the operator's own servers (`stakepool:backend ssh`): servers that exist before
+ * the kit, reached as their provider set them up (their own login user, relay-2's sshd on 2222, no
+ * instance metadata, a disk named by its serial), a first contact that refuses a server unlike the one
+ * the stack declares before anything reaches it, then the same pool as on AWS: units, metrics, hot keys,
+ * who reaches what, and a second `pulumi up` that delivers nothing. The changes during a pool's life are
+ * the same commands on both backends; the AWS box runs them.
+ */
+import { DATA_MOUNT } from "../components/node/paths";
+import { IMDS_ADDRESS } from "./network";
+import { OWN_SERVER_MEMORY_GIB, OWN_SERVER_USER } from "./backends";
+import type { Box } from "./box";
+import { HOT_KEYS_ON_CORE, keysCheck, metricsCheck, METRICS_SERVED, MINUTE, probeChecks, ran, sameList, seconds, unitsCheck, UNITS_ACTIVE } from "./checks";
+import type { BoxServer } from "./pool";
+import type { Report } from "./report";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/** The servers with one of them declared larger than it is. */
+function declaring(servers: readonly BoxServer[], name: string, memoryGiB: number): BoxServer[] {
+  return servers.map((s) => (s.name === name ? { ...s, memoryGiB } : s));
+}
+
+export async function runOwnServerScenarios(box: Box, report: Report): Promise<void> {
+  const { model } = box.pool;
+  const core = model.core.name;
+  const relays = model.relays.map((r) => r.name);
+  const names = model.hosts.map((h) => h.name);
+  const servers = box.inputs.servers!;
+
+  // --- the servers, as their provider hands them over ----------------------------------------------
+  report.log(`booting every server as its provider hands it over (login ${OWN_SERVER_USER}, its host key, ${OWN_SERVER_MEMORY_GIB} GiB, relay-2's sshd on 2222; no user data of the kit, no instance metadata), 1 vCPU, TCG`);
+  await Promise.all(names.map((name) => box.boot(name)));
+  const reachable = new Map<string, number>();
+  await Promise.all(
+    relays.map(async (r) => {
+      await box.ssh.waitUntilReachable(r, 10 * MINUTE);
+      reachable.set(r, Date.now());
+    }),
+  );
+  await box.ssh.waitUntilReachable(core, 10 * MINUTE);
+  reachable.set(core, Date.now());
+  for (const name of names) report.log(`${name}: SSH answered with the declared host key ${seconds(reachable.get(name)! - box.guest(name).bootedAt)} after boot`);
+
+  // --- first contact refuses a server unlike the declared one, before anything reaches it -----------
+  const wrong = relays[relays.length - 1]!;
+  const overstated = OWN_SERVER_MEMORY_GIB * 2;
+  await report.check(`first contact: ${wrong} declared with ${overstated} GiB (it has ${OWN_SERVER_MEMORY_GIB}) is refused with the reason, and nothing reaches it`, async () => {
+    const attempt = await box.deploy({ servers: declaring(servers, wrong, overstated) });
+    const problems: string[] = [];
+    const check = attempt.runs.find((r) => r.key === `${wrong}/up`);
+    const said = `${check?.result?.stderr ?? ""}${check?.result?.stdout ?? ""}`.trim();
+    if (check?.outcome !== "failed") problems.push(`${wrong}/up: ${check?.outcome ?? "missing"}, expected failed`);
+    else if (!said.includes("memoryGiB") || !said.includes(`${overstated} GiB`)) problems.push(`${wrong}/up failed without naming memoryGiB: ${said}`);
+    const reached = attempt.runs.filter((r) => r.host === wrong && r.name !== "up" && r.outcome !== "skipped").map((r) => `${r.key}: ${r.outcome}`);
+    if (reached.length > 0) problems.push(`steps reached ${wrong}: ${reached.join(", ")}`);
+    // The rollout waits for the refused relay's restart: the core keeps its node until the relay is fixed.
+    const coreNode = attempt.runs.find((r) => r.key === `${core}/node`);
+    if (coreNode?.outcome !== "skipped") problems.push(`${core}/node: ${coreNode?.outcome ?? "missing"}, expected skipped (it restarts after ${wrong})`);
+    const others = attempt.runs.filter((r) => r.host !== wrong && r.key !== `${core}/node` && r.outcome !== "ran").map((r) => `${r.key}: ${r.outcome}`);
+    if (others.length > 0) problems.push(`on the other servers: ${others.join(", ")}`);
+    const untouched = await box.mustSh(wrong, `ls -d /etc/stakepool ${DATA_MOUNT} 2>/dev/null; nft list tables 2>/dev/null | grep -c stakepool || true; getent passwd cardano || true`);
+    if (untouched.trim() !== "0") problems.push(`${wrong} was changed: ${untouched.trim().replace(/\n/g, " | ")}`);
+    return { problems, facts: [`${wrong}/up said: ${said.split("\n").slice(-1)[0] ?? ""}`, `ran: ${ran(attempt.runs).length} steps; skipped: ${attempt.runs.filter((r) => r.outcome === "skipped").map((r) => r.key).join(", ")}`] };
+  });
+
+  report.log("the stack corrected: the rest of the first deployment");
+  const first = await box.deploy({ servers });
+  const expected = [`${wrong}/up`, ...first.runs.filter((r) => r.host === wrong && r.name !== "up").map((r) => r.key), `${core}/node`];
+  const problems = first.runs.filter((r) => r.outcome === "failed" || r.outcome === "skipped").map((r) => `${r.key}: ${r.outcome}`);
+  if (!sameList(ran(first.runs), expected)) problems.push(`steps run: ${ran(first.runs).join(", ")}, expected ${expected.join(", ")}`);
+  const deployed = report.expect(`the corrected stack delivers ${wrong} everything and the core its node, and nothing again elsewhere`, problems, [
+    `${ran(first.runs).length} steps; relay-2 reached on port ${model.hosts.find((h) => h.name === wrong)!.login.port}, the core through relay-1 (ProxyJump), as ${OWN_SERVER_USER}`,
+  ]);
+  const running = new Map<string, number>();
+  const up = deployed
+    ? await Promise.all(
+        names.map(async (name) => {
+          try {
+            await box.waitNodeRunning(name, 12 * MINUTE);
+            running.set(name, Date.now());
+            return true;
+          } catch (error) {
+            report.log((error as Error).message);
+            return false;
+          }
+        }),
+      )
+    : [];
+  for (const name of names) {
+    const guest = box.guest(name);
+    const at = running.get(name);
+    report.figure(`${name}: boot to SSH ${seconds(reachable.get(name)! - guest.bootedAt)}, boot to node running ${at ? seconds(at - guest.bootedAt) : "never"}`);
+  }
+  if (!deployed || up.some((ok) => !ok)) {
+    report.record("FAIL", "the pool came up (node running on every server)", ["the remaining checks did not run"]);
+    return;
+  }
+
+  await report.checkAll([
+    [UNITS_ACTIVE, () => unitsCheck(box)],
+    [METRICS_SERVED, () => metricsCheck(box)],
+    [HOT_KEYS_ON_CORE, () => keysCheck(box)],
+    [
+      "the chain database is on the disk each server declares (dataDevice), and no server asked for instance metadata",
+      async () => {
+        const problems: string[] = [];
+        const facts: string[] = [];
+        await Promise.all(
+          servers.map(async (server) => {
+            const out = await box.mustSh(server.name, `readlink -f ${server.dataDevice}; findmnt -n -o SOURCE,FSTYPE ${DATA_MOUNT}`);
+            const [device, mount] = out.trim().split("\n");
+            const [source, fstype] = (mount ?? "").split(/\s+/);
+            if (!device || source !== device) problems.push(`${server.name}: ${DATA_MOUNT} is on ${source ?? "nothing"}, ${server.dataDevice} is ${device ?? "?"}`);
+            facts.push(`${server.name}: ${DATA_MOUNT} on ${source ?? "?"} (${fstype ?? "?"}) = ${server.dataDevice}`);
+          }),
+        );
+        const log = readFileSync(path.join(box.dir, "services.log"), "utf8").split("\n");
+        const asked = log.filter((line) => line.includes(` ${IMDS_ADDRESS}/`));
+        if (asked.length > 0) problems.push(`instance metadata was asked for ${asked.length} times: ${asked.slice(0, 3).join(" | ")}`);
+        facts.push(`requests for instance metadata: ${asked.length}`);
+        return { problems, facts: facts.sort() };
+      },
+    ],
+    [
+      `sshd lets in only each server's own login user (${OWN_SERVER_USER}), on the server's own port`,
+      async () => {
+        const problems: string[] = [];
+        const facts: string[] = [];
+        await Promise.all(
+          model.hosts.map(async (host) => {
+            const out = await box.mustSh(host.name, "sshd -T | grep -E '^(port|allowusers|passwordauthentication|permitrootlogin) ' | sort");
+            const settings = new Map(out.trim().split("\n").map((l) => l.split(" ") as [string, string]));
+            const want: [string, string][] = [["port", String(host.login.port)], ["allowusers", OWN_SERVER_USER], ["passwordauthentication", "no"], ["permitrootlogin", "no"]];
+            for (const [key, value] of want) if (settings.get(key) !== value) problems.push(`${host.name}: sshd ${key} ${settings.get(key) ?? "unset"}, expected ${value}`);
+            facts.push(`${host.name}: ${out.trim().replace(/\n/g, ", ")}`);
+          }),
+        );
+        return { problems, facts: facts.sort() };
+      },
+    ],
+  ]);
+
+  await probeChecks(box, report);
+
+  await report.check("re-running an unchanged pool delivers nothing (the first contacts included)", async () => {
+    const again = await box.deploy();
+    return { problems: ran(again.runs).map((key) => `${key} ran again`), facts: [`${again.runs.length} steps, all unchanged`] };
+  });
+}
