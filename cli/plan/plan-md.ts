@@ -1,4 +1,9 @@
 /** `plan.md`: what a reviewer reads in a pull request. Deterministic: no dates, sorted everywhere. */
+import { signerInput } from "../../components/features/mithril-signer";
+import { signerDestinations } from "../../components/features/mithril-signer/destinations";
+import { relayEndpoint } from "../../components/features/mithril-signer/input";
+import { mithrilProxyRelays } from "../../components/model/pool";
+import { MITHRIL_PROXY_PORT } from "../../components/networks/networks";
 import type { Warning } from "../../components/config/problems";
 import { printable } from "../../components/config/text";
 import { estimateMonthlyCost } from "../../components/backends/aws/cost";
@@ -70,6 +75,10 @@ function reachability(model: PoolModel): string[] {
     rows.push([hosts, sshPort, "SSH", sources(policy[role], SERVICE_PORTS.ssh)]);
     rows.push([hosts, `${METRICS_PORT}/tcp`, "node metrics", sources(policy[role], METRICS_PORT)]);
   }
+  // The Mithril signer's proxy: on the proxy relays only (hostRules), from the core only.
+  for (const proxy of policy.relay.filter((r) => r.service === "mithril-proxy")) {
+    rows.push([(proxy.hosts ?? []).join(", "), `${proxy.port}/tcp`, "Mithril signer's proxy", sources([proxy], proxy.port)]);
+  }
   return [
     ...table(["host", "port", "service", "allowed from"], rows),
     "",
@@ -115,6 +124,33 @@ function nodeSection(pool: PoolPlan): string[] {
       : "- Mithril bootstrap is off: an empty data volume syncs from genesis.",
     `- A new release rolls one host at a time: ${planDeployment(pool).rollout.join(", then ")}.`,
     "- Units: `hosts/<host>/cardano-node.service` and `hosts/<host>/stakepool-node-setup.service`, delivered over SSH with the setup scripts.",
+  ];
+}
+
+function mithrilSignerSection(pool: PoolPlan): string[] {
+  const { model, settings } = pool;
+  const input = signerInput(pool);
+  if (input === undefined) {
+    const why = !model.mithrilSigner
+      ? `\`stakepool:mithrilSigner\` is ${settings.mithrilSigner}${settings.mithrilSigner === "auto" ? " (on for mainnet pools with hot keys)" : ""}`
+      : pool.identity.hotKeyFiles === undefined
+        ? "the pool has no hot keys to sign with"
+        : "its Mithril release is not pinned (`stakepool:mithrilSha256`)";
+    return [`No Mithril signer: ${why}.`];
+  }
+  const [first, ...standby] = input.proxyRelayIps;
+  const proxies = mithrilProxyRelays(model);
+  const name = (ip: string) => proxies.find((r) => r.privateIp === ip)?.name ?? ip;
+  const destinations = signerDestinations(model.network).map((d) => `\`${d.host}:${d.port}\``).join(", ");
+  return [
+    `- mithril-signer ${input.mithril.version} on ${model.core.name}, as the node's user, from the same verified Mithril distribution (SHA-256 \`${input.mithril.sha256 ?? ""}\`); ` +
+      `its stores on the data volume; \`hosts/${model.core.name}/mithril-signer.env\` and \`hosts/${model.core.name}/mithril-signer.service\`.`,
+    `- It reaches the aggregator only through the forward proxy on ${name(first!)} (\`${relayEndpoint(first!)}\`)` +
+      `${standby.length > 0 ? `; ${standby.map(name).join(", ")} runs a standby proxy (mithril-signer takes one endpoint, and the kit does not switch it by itself)` : ""}. ` +
+      `Its unit may reach loopback and the proxies only.`,
+    `- Each proxy (squid, \`hosts/<relay>/mithril-relay.squid.conf\`) admits the core's ${model.core.privateIp} alone, to ${destinations} alone; ` +
+      `both walls admit the proxy port ${MITHRIL_PROXY_PORT} from the core only.`,
+    "- A KES rotation reloads the node, then restarts the signer; a new Mithril pin restarts it once and waits until it stayed up; nothing else restarts it.",
   ];
 }
 
@@ -327,6 +363,10 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "## Node settings",
     "",
     ...nodeSettingsSection(doc.pool),
+    "",
+    "## Mithril signer",
+    "",
+    ...mithrilSignerSection(doc.pool),
     "",
     "## What reaches the hosts after boot",
     "",

@@ -225,10 +225,19 @@ export const SETTINGS = {
     type: "string",
     description:
       "SHA-256 of the Mithril distribution's linux-x64 tarball. Required on mainnet when mithrilBootstrap is " +
-      "true; on testnets the kit's own pin for its default release is used when empty.",
+      "true or a Mithril signer runs; on testnets the kit's own pin for its default release is used when empty.",
     default: "",
     example: "<64 hex digits>",
     schema: z.string().regex(/^(|[0-9a-fA-F]{64})$/, { error: "must be 64 hex digits (a SHA-256), or empty" }),
+  }),
+  mithrilSigner: spec({
+    type: "string",
+    description:
+      'Run a Mithril signer on the core, reaching the aggregator only through a forward proxy on the first two relays. ' +
+      '"auto": on for mainnet when the hot keys are set, off elsewhere; "true" needs the hot keys; "false": off.',
+    default: AUTO,
+    example: "true",
+    schema: z.enum([AUTO, "true", "false"], { error: 'must be "auto", "true" or "false"' }),
   }),
   peerCount: spec({
     type: "integer",

@@ -16,6 +16,8 @@
 import { setRemovalCommand } from "../delivery/bundle";
 import { KES_KEY_FILE, KEYS_DIR, NODE_GROUP, NODE_USER, OPCERT_FILE, VRF_KEY_FILE } from "../node/paths";
 import { RELOAD_NODE } from "./node-commands";
+import { KEYS_APPLY_WITH_SIGNER } from "./mithril-signer/commands";
+import { signerInput } from "./mithril-signer";
 import type { Feature } from "./feature";
 
 export const hotKeys: Feature = {
@@ -34,7 +36,8 @@ export const hotKeys: Feature = {
           { path: OPCERT_FILE, ...node, content: keys.opcert },
         ],
         sets: [KEYS_DIR],
-        apply: [RELOAD_NODE],
+        // With a signer on the core it restarts right after the node's reload (a SIGHUP would end it).
+        apply: signerInput(pool) === undefined ? [RELOAD_NODE] : [...KEYS_APPLY_WITH_SIGNER],
         // Keys removed from the stack leave the core: the node stops forging on the reload (a missing
         // file is `FileDoesNotExistError`, on which `updateBlockForging` disables forging).
         remove: [setRemovalCommand(KEYS_DIR, [KES_KEY_FILE, VRF_KEY_FILE, OPCERT_FILE].map((f) => f.slice(KEYS_DIR.length + 1))), RELOAD_NODE],

@@ -5,11 +5,12 @@
 import type { Feature } from "./feature";
 import { firewall } from "./firewall";
 import { hotKeys } from "./hot-keys";
+import { mithrilSigner } from "./mithril-signer";
 import { node } from "./node";
 import { nodeSetup } from "./node-setup";
 import { system } from "./system/index";
 import { topology } from "./topology";
 
-export const FEATURES: readonly Feature[] = [system, firewall, nodeSetup, topology, hotKeys, node];
+export const FEATURES: readonly Feature[] = [system, firewall, nodeSetup, topology, hotKeys, node, mithrilSigner];
 
 export type { Feature, HostStep, StepEffect } from "./feature";

@@ -3,16 +3,19 @@
  * group rules (the cloud wall) and as an nftables ruleset per host (the host wall).
  *
  * - core: node (3001) and SSH (22) from its relays' private addresses, nothing else;
- * - relays: node from anywhere, SSH from the admin CIDRs only;
+ * - relays: node from anywhere, SSH from the admin CIDRs only; with a Mithril signer, the proxy relays
+ *   (the first two) take the proxy port (3132) from the core's private address only;
  * - metrics (12798) are never opened; outbound is open.
  */
-import { NODE_PORT, SSH_PORT } from "../networks/networks";
-import type { HostRole, HostSpec, PoolModel } from "../model/pool";
+import { MITHRIL_PROXY_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
+import { mithrilProxyRelays, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { cidrSlug } from "../config/cidr";
 
-export type Service = "node" | "ssh";
+export type Service = "node" | "ssh" | "mithril-proxy";
 
-export const SERVICE_PORTS: Readonly<Record<Service, number>> = { node: NODE_PORT, ssh: SSH_PORT };
+export const SERVICE_PORTS: Readonly<Record<Service, number>> = { node: NODE_PORT, ssh: SSH_PORT, "mithril-proxy": MITHRIL_PROXY_PORT };
+
+const SERVICE_NAMES: Readonly<Record<Service, string>> = { node: "cardano-node", ssh: "SSH", "mithril-proxy": "Mithril signer's proxy" };
 
 export type RuleSource =
   /** Another host of the pool, by its static private address. */
@@ -27,6 +30,12 @@ export interface IngressRule {
   /** Stable, content-derived key, used in resource names: `<service>-from-<source>`. */
   readonly key: string;
   readonly description: string;
+  /**
+   * The hosts of the role that take it, when not all do (the Mithril proxy: the proxy relays). The cloud
+   * wall has one group per role, so there it admits the same source on every host of the role, where
+   * nothing listens on the port.
+   */
+  readonly hosts?: readonly string[];
 }
 
 export type FirewallPolicy = Readonly<Record<HostRole, readonly IngressRule[]>>;
@@ -53,28 +62,31 @@ function sourceLabel(source: RuleSource): string {
   }
 }
 
-function rule(service: Service, source: RuleSource): IngressRule {
+function rule(service: Service, source: RuleSource, hosts?: readonly string[]): IngressRule {
   return {
     service,
     port: SERVICE_PORTS[service],
     source,
     key: `${service}-from-${sourceSlug(source)}`,
-    description: `${service === "node" ? "cardano-node" : "SSH"} from ${sourceLabel(source)}`,
+    description: `${SERVICE_NAMES[service]} from ${sourceLabel(source)}`,
+    ...(hosts === undefined ? {} : { hosts }),
   };
 }
 
 export function firewallPolicy(model: PoolModel): FirewallPolicy {
   const relaySources: RuleSource[] = model.relays.map((r) => ({ kind: "host", host: r.name, cidr: `${r.privateIp}/32` }));
   const core = [...relaySources.map((s) => rule("node", s)), ...relaySources.map((s) => rule("ssh", s))];
+  const proxies = mithrilProxyRelays(model).map((r) => r.name);
   const relay = [
     rule("node", { kind: "anywhere", cidr: "0.0.0.0/0" }),
     ...model.adminCidrs.map((cidr) => rule("ssh", { kind: "admin", cidr })),
+    ...(proxies.length === 0 ? [] : [rule("mithril-proxy", { kind: "host", host: model.core.name, cidr: `${model.core.privateIp}/32` }, proxies)]),
   ];
   return { core, relay };
 }
 
-/** The rules of one host: its role's, with SSH on the port the host's sshd listens on. */
+/** The rules of one host: its role's that apply to it, with SSH on the port the host's sshd listens on. */
 export function hostRules(policy: FirewallPolicy, host: HostSpec): IngressRule[] {
-  return policy[host.role].map((r) => (r.service === "ssh" ? { ...r, port: host.login.port } : r));
+  return policy[host.role].filter((r) => r.hosts === undefined || r.hosts.includes(host.name)).map((r) => (r.service === "ssh" ? { ...r, port: host.login.port } : r));
 }
 

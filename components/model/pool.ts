@@ -64,6 +64,11 @@ export interface PoolModel {
   readonly relayConnectionLimit: number;
   /** Where the pool runs, in words (an AWS region): seeds the peer draw when nothing else identifies the pool. */
   readonly location: string;
+  /**
+   * The core runs a Mithril signer that reaches its aggregator only through a forward proxy on the first
+   * relay (and the second, a standby, when there is one): each proxy admits the core alone.
+   */
+  readonly mithrilSigner: boolean;
 }
 
 /** A host's name as the operator sees it: `<stack>-<host>` (its system host name). */
@@ -77,4 +82,12 @@ export function poolOf(fields: Omit<PoolModel, "core" | "relays" | "hosts">, hos
   if (core === undefined) throw new Error("a pool has a core");
   const relays = hosts.filter((h) => h.role === "relay").sort((a, b) => a.relayNumber - b.relayNumber);
   return { ...fields, core, relays, hosts: [core, ...relays] };
+}
+
+/** At most two Mithril proxies: the first relay, and the second for redundancy when there is one (issue 16). */
+export const MAX_MITHRIL_PROXY_RELAYS = 2;
+
+/** The relays that run the Mithril signer's forward proxy (none when the pool runs no signer). */
+export function mithrilProxyRelays(model: Pick<PoolModel, "relays" | "mithrilSigner">): HostSpec[] {
+  return model.mithrilSigner ? model.relays.slice(0, MAX_MITHRIL_PROXY_RELAYS) : [];
 }

@@ -115,3 +115,5 @@ export const NODE_PORT = 3001;
 /** Prometheus metrics (new tracing system's default). */
 export const METRICS_PORT = 12798;
 export const SSH_PORT = 22;
+/** The Mithril signer's forward proxy on a relay: the port the Mithril docs recommend (run-signer-node.md). */
+export const MITHRIL_PROXY_PORT = 3132;

@@ -4,6 +4,7 @@
  * mainnet the operator pins them in the stack (after checking them against the release's own
  * sha256sums.txt), and `pulumi up` refuses without them.
  */
+import { runsMithrilSigner } from "../pool/mithril-signer";
 import { fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
@@ -39,6 +40,8 @@ export interface NodeReleases {
   readonly node: ReleasePin;
   /** Undefined when the Mithril bootstrap is off. */
   readonly mithril: ReleasePin | undefined;
+  /** The same Mithril distribution, for the core's signer; undefined when the pool runs none. */
+  readonly mithrilSigner: ReleasePin | undefined;
 }
 
 function pin(version: string, configured: string, kit: Readonly<Record<string, string>>, mainnet: boolean): ReleasePin {
@@ -61,7 +64,9 @@ export function resolveReleases(settings: Settings, network: NetworkProfile, opt
     findings.problem(fullKey("nodeVersion"), `${broken}; a pool must not run it`, `pulumi config set ${fullKey("nodeVersion")} 11.1.3`);
   }
   const node = pin(settings.nodeVersion, settings.nodeSha256, KIT_NODE_PINS, mainnet);
-  const mithril = settings.mithrilBootstrap ? pin(settings.mithrilVersion, settings.mithrilSha256, KIT_MITHRIL_PINS, mainnet) : undefined;
+  const mithrilPin = () => pin(settings.mithrilVersion, settings.mithrilSha256, KIT_MITHRIL_PINS, mainnet);
+  const mithril = settings.mithrilBootstrap ? mithrilPin() : undefined;
+  const mithrilSigner = runsMithrilSigner(settings, network.name) ? mithrilPin() : undefined;
 
   const unpinned = (setting: "nodeSha256" | "mithrilSha256", what: string, fix: string) => {
     const message = `is empty, so ${what} cannot be verified and the hosts will not install it`;
@@ -75,12 +80,19 @@ export function resolveReleases(settings: Settings, network: NetworkProfile, opt
       `take the digest from https://github.com/IntersectMBO/cardano-node/releases/download/${node.version}/cardano-node-${node.version}-sha256sums.txt, then: pulumi config set ${fullKey("nodeSha256")} '<digest>'`,
     );
   }
-  if (mithril && mithril.sha256 === undefined) {
+  // One pin for both: reported once, naming what it would have installed.
+  const unverified = [mithril && "mithril-client", mithrilSigner && "mithril-signer"].filter((w): w is string => typeof w === "string");
+  const mithrilUnpinned = (mithril ?? mithrilSigner)?.sha256 === undefined && unverified.length > 0;
+  if (mithrilUnpinned) {
+    const fixes = [
+      ...(mithril ? [`pulumi config set ${fullKey("mithrilBootstrap")} false to sync from genesis`] : []),
+      ...(mithrilSigner ? [`pulumi config set ${fullKey("mithrilSigner")} false to run no signer`] : []),
+    ];
     unpinned(
       "mithrilSha256",
-      `mithril-client ${mithril.version}`,
-      `take the digest of mithril-${mithril.version}-linux-x64.tar.gz from the Mithril release page, then: pulumi config set ${fullKey("mithrilSha256")} '<digest>' (or pulumi config set ${fullKey("mithrilBootstrap")} false to sync from genesis)`,
+      `${unverified.join(" and ")} ${settings.mithrilVersion}`,
+      `take the digest of mithril-${settings.mithrilVersion}-linux-x64.tar.gz from the Mithril release page, then: pulumi config set ${fullKey("mithrilSha256")} '<digest>' (or ${fixes.join("; or ")})`,
     );
   }
-  return { releases: { node, mithril }, findings };
+  return { releases: { node, mithril, mithrilSigner }, findings };
 }

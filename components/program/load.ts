@@ -3,6 +3,7 @@
  * run, its identity and what each host receives; or a ConfigurationError listing every problem. The
  * program and the plan call this same function, so what the plan shows is what a deployment creates.
  */
+import { checkMithrilSigner, runsMithrilSigner } from "../pool/mithril-signer";
 import { ConfigurationError, Findings, type Problem, type Warning } from "../config/problems";
 import { readSettings, type RawConfig } from "../config/read";
 import { fullKey, SETTINGS, type Settings } from "../config/settings";
@@ -40,6 +41,7 @@ export function placePool(settings: Settings, region: string | undefined, stack:
   if (settings.backend === "aws" && region === undefined) return { model: undefined, placement: undefined, findings };
   const placed = settings.backend === "aws" ? placeOnAws(settings, region!, network) : placeOnSsh(settings, network, options);
   const admin = checkAdminCidrs(settings.adminCidrs, network.name, { vpcCidr: settings.vpcCidr });
+  checkMithrilSigner(settings, findings);
   findings.absorb(admin.findings);
   findings.absorb(placed.findings);
   const { hosts, placement } = placed;
@@ -54,6 +56,7 @@ export function placePool(settings: Settings, region: string | undefined, stack:
       protect: network.name === "mainnet",
       relayConnectionLimit: settings.relayConnectionLimit,
       location: placement.kind === "aws" ? placement.region : "own-servers",
+      mithrilSigner: runsMithrilSigner(settings, network.name),
     },
     hosts,
   );

@@ -4,12 +4,12 @@
  * releases, whether the core forges).
  */
 import { isIPv4 } from "node:net";
-import type { NetworkProfile } from "../../networks/networks";
+import { MITHRIL_PROXY_PORT, type NetworkProfile } from "../../networks/networks";
 import { isReleaseVersion, isSha256 } from "../../networks/releases";
-import type { HostSpec } from "../../model/pool";
+import { MAX_MITHRIL_PROXY_RELAYS, mithrilProxyRelays, type HostSpec } from "../../model/pool";
 
 /** The forward proxy's port on a relay: the port the Mithril docs recommend (run-signer-node.md). */
-export const RELAY_PROXY_PORT = 3132;
+export const RELAY_PROXY_PORT = MITHRIL_PROXY_PORT;
 /** The signer's Prometheus endpoint (`/metrics`), upstream's default port; bound to loopback only. */
 export const SIGNER_METRICS_PORT = 9090;
 export const SIGNER_METRICS_ADDRESS = "127.0.0.1";
@@ -35,11 +35,11 @@ export interface MithrilSignerInput {
 }
 
 /** At most two proxies: the first relay, and the second for redundancy when there is one (issue 16). */
-export const MAX_PROXY_RELAYS = 2;
+export const MAX_PROXY_RELAYS = MAX_MITHRIL_PROXY_RELAYS;
 
-/** The relays that run a proxy: the first, and the second when the pool has one. */
+/** The relays that run a proxy: the first, and the second when the pool has one (../../model/pool.ts). */
 export function proxyRelays(relays: readonly HostSpec[]): HostSpec[] {
-  return relays.slice(0, MAX_PROXY_RELAYS);
+  return mithrilProxyRelays({ relays, mithrilSigner: true });
 }
 
 /** Throws when the input cannot describe a real deployment; the renderers call it first. */

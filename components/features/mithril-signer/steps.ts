@@ -1,8 +1,7 @@
 /**
  * The Mithril signer's two steps, shaped like every feature's (../feature.ts HostStep): on the core the
- * signer (its release, unit and environment), on each proxy relay the forward proxy. Not registered in
- * ../index.ts yet: the wiring (the setting, the firewall rules from the core to the proxy port, the
- * place of the steps in each host's order, the keys step's KEYS_APPLY_WITH_SIGNER) is the lead's.
+ * signer (its release, unit and environment), on each proxy relay the forward proxy. ./index.ts decides
+ * where they run (the feature); the firewall admits the proxy port (../../firewall/policy.ts).
  *
  * Neither step touches the node, so both are `files` for the node (../feature.ts StepEffect); the
  * signer's step restarts the signer, and only when its release, unit or environment changed.
