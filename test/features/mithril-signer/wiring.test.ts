@@ -157,7 +157,7 @@ describe("the planned pool with a signer (preview, mithrilSigner true)", () => {
     const plan = files["plan.md"]!;
     const section = plan.slice(plan.indexOf("## Mithril signer"), plan.indexOf("## What reaches the hosts"));
     expect(section).toContain("aggregator.pre-release-preview.api.mithril.network:443");
-    expect(section).toMatch(/forward proxy on relay-1 \(`http:\/\/10\.\d+\.\d+\.\d+:3132`\); relay-2 runs a standby proxy);
+    expect(section).toMatch(/forward proxy on relay-1 \(`http:\/\/10\.\d+\.\d+\.\d+:3132`\); relay-2 runs a standby proxy \(mithril-signer takes one endpoint, and the kit does not switch it by itself\)/);
     expect(plan).toMatch(/\| relay-1, relay-2 \| 3132\/tcp \| Mithril signer's proxy \| core \(10\.\d+\.\d+\.\d+\/32\) \|/);
   });
 });
