@@ -13,6 +13,11 @@ import type { Tarball } from "./standin/release";
 interface Extra {
   readonly node2: Tarball;
   readonly period: number;
+  /**
+   * Called once the pool is up and its reach is probed, before the changes of a pool's life, which are
+   * mostly waiting (nodes staying up before the rollout moves on): another box may start its guests then.
+   */
+  readonly onPoolUp?: () => void;
 }
 
 /** Polls until the node's handled SIGHUPs reach `count` (or the time is up), then returns the state. */
@@ -116,6 +121,7 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
 
   // --- who reaches what --------------------------------------------------------------------------
   await probeChecks(box, report);
+  extra.onPoolUp?.();
 
   await report.check("re-running an unchanged pool delivers nothing", async () => {
     const again = await box.deploy();

@@ -82,7 +82,8 @@ function reachability(model: PoolModel): string[] {
   return [
     ...table(["host", "port", "service", "allowed from"], rows),
     "",
-    "Every other inbound connection is refused. Outbound traffic is open.",
+    "Every other inbound connection is refused. The core connects out only to its relays and for HTTP(S) (packages, releases, the Mithril " +
+      "restore), DNS, time, DHCP, link-local addresses and ICMP (its host firewall, `hosts/core/nftables.conf`); the relays' outbound traffic is open.",
   ];
 }
 

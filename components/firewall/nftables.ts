@@ -12,7 +12,8 @@
  * interface names differ between instance types.
  */
 import { hostname, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
-import { BASELINE_INPUT_RULES, BASELINE_SETS } from "./nftables-baseline";
+import { egressRules } from "./egress";
+import { BASELINE_INPUT_RULES, BASELINE_SETS, type BaselineRule } from "./nftables-baseline";
 import { firewallPolicy, hostRules, type IngressRule } from "./policy";
 
 /** One table for both IPv4 and IPv6, so that one policy cannot be rendered for one family and forgotten for the other. */
@@ -60,6 +61,8 @@ export interface HostRulesetSpec {
   readonly origin: string;
   readonly rules: readonly IngressRule[];
   readonly connectionLimit: number;
+  /** The output chain's rules under a drop policy (the core: ./egress.ts); absent, outbound is open. */
+  readonly egress?: readonly BaselineRule[];
 }
 
 type Family = "ipv4" | "ipv6";
@@ -206,10 +209,20 @@ export function renderHostRuleset(spec: HostRulesetSpec): string {
     "\t\ttype filter hook forward priority filter; policy drop;",
     "\t}",
     "",
-    "\t# Outbound is open: peers, package mirrors, time, the chain's bootstrap.",
-    "\tchain output {",
-    "\t\ttype filter hook output priority filter; policy accept;",
-    "\t}",
+    ...(spec.egress === undefined
+      ? [
+          "\t# Outbound is open: peers, package mirrors, time, the chain's bootstrap.",
+          "\tchain output {",
+          "\t\ttype filter hook output priority filter; policy accept;",
+          "\t}",
+        ]
+      : [
+          "\t# Outbound only where something on this host needs it (components/firewall/egress.ts).",
+          "\tchain output {",
+          "\t\ttype filter hook output priority filter; policy drop;",
+          ...spec.egress.map((r) => `\t\t${r.statement} ${comment(r.comment)}`),
+          "\t}",
+        ]),
     "}",
     "",
   ].join("\n");
@@ -227,5 +240,6 @@ export function renderNftables(model: PoolModel, host: HostSpec, options: Nftabl
     origin: `stake pool stack ${model.stack} on ${model.network.name}`,
     rules: hostRules(firewallPolicy(model), host),
     connectionLimit: options.relayConnectionLimit,
+    ...(egressRules(model, host) === undefined ? {} : { egress: egressRules(model, host) }),
   });
 }

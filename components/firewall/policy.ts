@@ -5,7 +5,8 @@
  * - core: node (3001) and SSH (22) from its relays' private addresses, nothing else;
  * - relays: node from anywhere, SSH from the admin CIDRs only; with a Mithril signer, the proxy relays
  *   (the first two) take the proxy port (3132) from the core's private address only;
- * - metrics (12798) are never opened; outbound is open.
+ * - metrics (12798) are never opened; the core's outbound goes only where it is needed (./egress.ts),
+ *   the relays' is open.
  */
 import { MITHRIL_PROXY_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
 import { mithrilProxyRelays, type HostRole, type HostSpec, type PoolModel } from "../model/pool";

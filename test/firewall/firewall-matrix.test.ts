@@ -103,6 +103,29 @@ describeWith(NETNS_REQUIREMENTS, "the host firewalls in network namespaces", () 
     expect(probes).toHaveLength(6 * 3 * 3 * 2 + 6);
   });
 
+  it("lets the core connect out only where something on it needs to (HTTP(S), DNS); a relay anywhere", async () => {
+    // The outsider stands for the internet: a package mirror, GitHub, a resolver, a stranger's node.
+    const internet = [22, 53, 80, 443, 3001, 8080];
+    await (await lab.agent("outsider")).listen(internet);
+    const outsider = hosts.find((h) => h.name === "outsider")!;
+    const probes: (Probe & { label: string; expected: "open" | "timeout" })[] = [];
+    for (const from of ["core", "relay-1"]) {
+      for (const port of internet) {
+        for (const [family, address] of [["ipv4", outsider.ipv4], ["ipv6", outsider.ipv6!]] as const) {
+          const open = from !== "core" || [53, 80, 443].includes(port);
+          probes.push({ from, address, port, label: `${from} -> outsider:${port}/${family}`, expected: open ? "open" : "timeout" });
+        }
+      }
+    }
+    const results = await lab.probeAll(probes, 1500);
+    const unexpected = results
+      .map((r, i) => ({ ...probes[i]!, outcome: r.outcome }))
+      .filter((p) => p.outcome !== p.expected)
+      .map((p) => `${p.label}: expected ${p.expected === "open" ? "open" : "dropped"}, got ${p.outcome}`);
+    expect(unexpected).toEqual([]);
+    expect(probes.filter((p) => p.expected === "timeout").map((p) => p.label)).toContain("core -> outsider:3001/ipv4");
+  });
+
   it("drops DHCP-looking packets the host never asked for, whatever their ports (real leases: dhcp.test.ts)", async () => {
     const core = await lab.agent("core");
     await core.udpListen(68);

@@ -100,7 +100,9 @@ describe("every host's ruleset", () => {
       const ruleset = renderNftables(m, h);
       expect(ruleset).toContain("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n");
       expect(ruleset).toContain("\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}");
-      expect(ruleset).toContain("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t}");
+      // A relay's outbound is open (it dials peers on any port); the core's goes where it is needed (egress.ts).
+      const output = h.role === "core" ? "policy drop;\n\t\toif \"lo\" accept" : "policy accept;\n\t}";
+      expect(ruleset).toContain(`\tchain output {\n\t\ttype filter hook output priority filter; ${output}`);
       expect(inputStatements(ruleset).slice(0, 13)).toEqual([
         'iif "lo" accept',
         "icmp type echo-request update @echo_sources_ipv4 { ip saddr limit rate 5/second burst 10 packets } accept",
@@ -132,8 +134,9 @@ describe("every host's ruleset", () => {
       const statements = ruleset.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
       expect(statements.slice(0, 3)).toEqual(["table inet stakepool", "delete table inet stakepool", "table inet stakepool {"]);
       expect(statements.filter((l) => /\btable\b/.test(l))).toHaveLength(3);
-      expect(ruleset).not.toMatch(/flush ruleset|include|iifname|oifname|\boif\b/);
+      expect(ruleset).not.toMatch(/flush ruleset|include|iifname|oifname/);
       expect(ruleset.match(/\biif "?[\w.-]+"?/g)).toEqual(['iif "lo"']);
+      expect(ruleset.match(/\boif "?[\w.-]+"?/g)).toEqual(h.role === "core" ? ['oif "lo"'] : null);
     }
   });
 
