@@ -43,7 +43,8 @@ export function coreEgressRules(model: PoolModel): BaselineRule[] {
     { statement: "udp sport 68 udp dport 67 accept", comment: "DHCP lease renewals" },
     { statement: "udp sport 546 udp dport 547 accept", comment: "DHCPv6" },
     { statement: "ip daddr 169.254.0.0/16 accept", comment: "link-local: instance metadata, Amazon Time Sync" },
-    { statement: "meta l4proto { icmp, ipv6-icmp } accept", comment: "ICMP: errors, neighbour discovery, ping" },
+    // nft's own names: "ipv6-icmp" is /etc/protocols' (absent from minimal images: the e2e guest refused it).
+    { statement: "meta l4proto { icmp, icmpv6 } accept", comment: "ICMP: errors, neighbour discovery, ping" },
   ];
 }
 
