@@ -4,7 +4,6 @@
  * mainnet the operator pins them in the stack (after checking them against the release's own
  * sha256sums.txt), and `pulumi up` refuses without them.
  */
-import { runsMithrilSigner } from "../pool/mithril-signer";
 import { fullKey, type Settings } from "../config/settings";
 import { Findings } from "../config/problems";
 import type { NetworkProfile } from "../networks/networks";
@@ -54,6 +53,8 @@ function pin(version: string, configured: string, kit: Readonly<Record<string, s
 export interface PinOptions {
   /** `pulumi up` (not preview, not the plan): an unpinned mainnet release is an error, not a warning. */
   readonly deploying: boolean;
+  /** The core runs a Mithril signer (PoolModel.mithrilSigner): it installs the same Mithril pin. */
+  readonly mithrilSigner: boolean;
 }
 
 export function resolveReleases(settings: Settings, network: NetworkProfile, options: PinOptions): { releases: NodeReleases; findings: Findings } {
@@ -66,7 +67,7 @@ export function resolveReleases(settings: Settings, network: NetworkProfile, opt
   const node = pin(settings.nodeVersion, settings.nodeSha256, KIT_NODE_PINS, mainnet);
   const mithrilPin = () => pin(settings.mithrilVersion, settings.mithrilSha256, KIT_MITHRIL_PINS, mainnet);
   const mithril = settings.mithrilBootstrap ? mithrilPin() : undefined;
-  const mithrilSigner = runsMithrilSigner(settings, network.name) ? mithrilPin() : undefined;
+  const mithrilSigner = options.mithrilSigner ? mithrilPin() : undefined;
 
   const unpinned = (setting: "nodeSha256" | "mithrilSha256", what: string, fix: string) => {
     const message = `is empty, so ${what} cannot be verified and the hosts will not install it`;

@@ -113,7 +113,7 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
     findings.absorb(fresh(placing));
     if (model && placement) {
       const { network } = model;
-      const releases = resolveReleases(settings, network, { deploying: options.deploying ?? false });
+      const releases = resolveReleases(settings, network, { deploying: options.deploying ?? false, mithrilSigner: model.mithrilSigner });
       findings.absorb(fresh(releases.findings));
       const identity = loadIdentity({ settings, model, now: options.now, hosting: placement.kind === "aws" ? { s3Region: placement.region } : undefined });
       findings.absorb(fresh(identity.findings));
