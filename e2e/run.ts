@@ -1,12 +1,12 @@
 /**
  * `npm run e2e`: a pool in a box, on each backend. Boots the kit's core and two relays as QEMU guests
- * as AWS servers from the kit's own user data and, on a second wire once that pool is deployed, as an
+ * as AWS servers from the kit's own user data and, on a second wire once that pool is up, as an
  * operator's own servers (`stakepool:backend ssh`), runs the kit's deliveries against them over real SSH as `pulumi up` would,
  * and checks what an operator relies on. Prints `PASS|FAIL|SKIP [backend] <check>` lines and `N passed,
  * N failed`; exits non-zero on any failure. Needs root (namespaces, taps) and QEMU; elsewhere it says why
  * it cannot run.
  *
- *   npm run e2e [-- --backend aws|ssh]     one backend only (default: both, the second started once the first is deployed)
+ *   npm run e2e [-- --backend aws|ssh]     one backend only (default: both, the second started once the first is up)
  *
  * STAKEPOOL_E2E_KEEP=1 keeps the run's folder (disks, consoles, journals) even when every check passed.
  */
@@ -105,18 +105,18 @@ async function main(): Promise<number> {
   };
   // One box per backend. Side by side from the start, six TCG guests booting on two cores took longer
   // than both boxes in turn (measured: 1588 s against 978 s). So the own servers' box starts once the AWS
-  // box's first deployment has run: its boot then overlaps what is mostly waiting there (809 s when it
-  // started after the AWS box's probes).
+  // box's pool is up and probed, and its boot overlaps the AWS box's waiting: 809 s (started right after
+  // the AWS box's first deployment instead, its boot met the AWS nodes' setup: 882 s).
   const backends = backendsToRun(process.argv.slice(2));
   const reports = new Map(backends.map((backend) => [backend, new Report(out, backend)] as const));
-  const runBox = async (backend: BackendName, onDeployed?: () => void): Promise<void> => {
+  const runBox = async (backend: BackendName, onPoolUp?: () => void): Promise<void> => {
     const boxReport = reports.get(backend)!;
     boxReport.log(`the pool on ${backend === "aws" ? "AWS (servers the kit creates)" : "the operator's own servers (stakepool:backend ssh)"}`);
     let box: Box | undefined;
     try {
       box = await Box.create(path.join(dir, backend), backend, image, now, inputs, releasesDir, (line) => boxReport.log(line));
       boxes.add(box);
-      if (backend === "aws") await runScenarios(box, boxReport, { node2: releases.node2, period, ...(onDeployed ? { onDeployed } : {}) });
+      if (backend === "aws") await runScenarios(box, boxReport, { node2: releases.node2, period, ...(onPoolUp ? { onPoolUp } : {}) });
       else await runOwnServerScenarios(box, boxReport);
     } catch (error) {
       boxReport.record("FAIL", "the box ran to the end", [(error as Error).stack ?? String(error)]);
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     let started: Promise<void> | undefined;
     const startOwn = () => (started ??= runBox("ssh"));
     await runBox("aws", () => void startOwn());
-    // The AWS box ended before its first deployment ran: the other box runs alone.
+    // The AWS box ended before its pool was up: the other box runs alone.
     await startOwn();
   } else {
     await runBox(backends[0]!);

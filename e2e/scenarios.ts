@@ -14,10 +14,10 @@ interface Extra {
   readonly node2: Tarball;
   readonly period: number;
   /**
-   * Called once the first deployment has run: what follows is mostly waiting (setups, nodes staying up
-   * before the rollout moves on, SIGHUPs), so another box may boot its guests then.
+   * Called once the pool is up and its reach probed: the changes that follow are mostly waiting (nodes
+   * staying up before the rollout moves on, SIGHUPs), so another box may boot its guests then.
    */
-  readonly onDeployed?: () => void;
+  readonly onPoolUp?: () => void;
 }
 
 /** Polls until the node's handled SIGHUPs reach `count` (or the time is up), then returns the state. */
@@ -70,7 +70,6 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
     failedSteps.map((r) => `${r.key}: ${r.outcome}`),
     [`${first.runs.length} steps in ${seconds(Math.max(...first.runs.map((r) => r.endedAt)) - Math.min(...first.runs.map((r) => r.startedAt)))}`],
   );
-  extra.onDeployed?.();
   const running = new Map<string, number>();
   const up = deployed
     ? await Promise.all(
@@ -122,6 +121,7 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
 
   // --- who reaches what --------------------------------------------------------------------------
   await probeChecks(box, report);
+  extra.onPoolUp?.();
 
   await report.check("re-running an unchanged pool delivers nothing", async () => {
     const again = await box.deploy();
