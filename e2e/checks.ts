@@ -14,6 +14,59 @@ import type { Report } from "./report";
 
 export const MINUTE = 60_000;
 
+/**
+ * Boots a server for every host and waits until each answers SSH with its pinned key (the relays first:
+ * the core is reached through relay-1). Returns when each answered, on this machine's clock.
+ */
+export async function bootPool(box: Box, report: Report): Promise<Map<string, number>> {
+  const { model } = box.pool;
+  await Promise.all(model.hosts.map((h) => box.boot(h.name)));
+  const reachable = new Map<string, number>();
+  await Promise.all(
+    model.relays.map(async (r) => {
+      await box.ssh.waitUntilReachable(r.name, 10 * MINUTE);
+      reachable.set(r.name, Date.now());
+    }),
+  );
+  await box.ssh.waitUntilReachable(model.core.name, 10 * MINUTE);
+  reachable.set(model.core.name, Date.now());
+  for (const h of model.hosts) report.log(`${h.name}: SSH answered with its pinned host key ${seconds(reachable.get(h.name)! - box.guest(h.name).bootedAt)} after boot`);
+  return reachable;
+}
+
+/**
+ * After a deployment that ran (`deployed`), waits until the node runs on every host and records each
+ * host's boot figures; false, with a FAIL line, when the pool did not come up (the box stops there).
+ */
+export async function waitPoolRunning(box: Box, report: Report, reachable: ReadonlyMap<string, number>, deployed: boolean): Promise<boolean> {
+  const names = box.pool.model.hosts.map((h) => h.name);
+  const running = new Map<string, number>();
+  const up = deployed
+    ? await Promise.all(
+        names.map(async (name) => {
+          try {
+            await box.waitNodeRunning(name, 12 * MINUTE);
+            running.set(name, Date.now());
+            return true;
+          } catch (error) {
+            report.log((error as Error).message);
+            return false;
+          }
+        }),
+      )
+    : [];
+  for (const name of names) {
+    const guest = box.guest(name);
+    const at = running.get(name);
+    report.figure(`${name}: boot to SSH ${seconds(reachable.get(name)! - guest.bootedAt)}, boot to node running ${at ? seconds(at - guest.bootedAt) : "never"}`);
+  }
+  if (!deployed || up.some((ok) => !ok)) {
+    report.record("FAIL", "the pool came up (node running on every host)", ["the remaining checks did not run"]);
+    return false;
+  }
+  return true;
+}
+
 export interface CheckResult {
   readonly problems: string[];
   readonly facts?: string[];

@@ -10,7 +10,7 @@ import { DATA_MOUNT } from "../components/node/paths";
 import { IMDS_ADDRESS } from "./network";
 import { OWN_SERVER_MEMORY_GIB, OWN_SERVER_USER } from "./backends";
 import type { Box } from "./box";
-import { HOT_KEYS_ON_CORE, keysCheck, metricsCheck, METRICS_SERVED, MINUTE, probeChecks, ran, sameList, seconds, unitsCheck, UNITS_ACTIVE } from "./checks";
+import { bootPool, HOT_KEYS_ON_CORE, keysCheck, metricsCheck, METRICS_SERVED, probeChecks, ran, sameList, unitsCheck, UNITS_ACTIVE, waitPoolRunning } from "./checks";
 import type { BoxServer } from "./pool";
 import type { Report } from "./report";
 import { readFileSync } from "node:fs";
@@ -25,22 +25,11 @@ export async function runOwnServerScenarios(box: Box, report: Report): Promise<v
   const { model } = box.pool;
   const core = model.core.name;
   const relays = model.relays.map((r) => r.name);
-  const names = model.hosts.map((h) => h.name);
   const servers = box.inputs.servers!;
 
   // --- the servers, as their provider hands them over ----------------------------------------------
   report.log(`booting every server as its provider hands it over (login ${OWN_SERVER_USER}, its host key, ${OWN_SERVER_MEMORY_GIB} GiB, relay-2's sshd on 2222; no user data of the kit, no instance metadata), 1 vCPU, TCG`);
-  await Promise.all(names.map((name) => box.boot(name)));
-  const reachable = new Map<string, number>();
-  await Promise.all(
-    relays.map(async (r) => {
-      await box.ssh.waitUntilReachable(r, 10 * MINUTE);
-      reachable.set(r, Date.now());
-    }),
-  );
-  await box.ssh.waitUntilReachable(core, 10 * MINUTE);
-  reachable.set(core, Date.now());
-  for (const name of names) report.log(`${name}: SSH answered with the declared host key ${seconds(reachable.get(name)! - box.guest(name).bootedAt)} after boot`);
+  const reachable = await bootPool(box, report);
 
   // --- first contact refuses a server unlike the declared one, before anything reaches it -----------
   const wrong = relays[relays.length - 1]!;
@@ -72,30 +61,7 @@ export async function runOwnServerScenarios(box: Box, report: Report): Promise<v
   const deployed = report.expect(`the corrected stack delivers ${wrong} everything and the core its node, and nothing again elsewhere`, problems, [
     `${ran(first.runs).length} steps; relay-2 reached on port ${model.hosts.find((h) => h.name === wrong)!.login.port}, the core through relay-1 (ProxyJump), as ${OWN_SERVER_USER}`,
   ]);
-  const running = new Map<string, number>();
-  const up = deployed
-    ? await Promise.all(
-        names.map(async (name) => {
-          try {
-            await box.waitNodeRunning(name, 12 * MINUTE);
-            running.set(name, Date.now());
-            return true;
-          } catch (error) {
-            report.log((error as Error).message);
-            return false;
-          }
-        }),
-      )
-    : [];
-  for (const name of names) {
-    const guest = box.guest(name);
-    const at = running.get(name);
-    report.figure(`${name}: boot to SSH ${seconds(reachable.get(name)! - guest.bootedAt)}, boot to node running ${at ? seconds(at - guest.bootedAt) : "never"}`);
-  }
-  if (!deployed || up.some((ok) => !ok)) {
-    report.record("FAIL", "the pool came up (node running on every server)", ["the remaining checks did not run"]);
-    return;
-  }
+  if (!(await waitPoolRunning(box, report, reachable, deployed))) return;
 
   await report.checkAll([
     [UNITS_ACTIVE, () => unitsCheck(box)],

@@ -5,7 +5,7 @@
 import { kitScript } from "../components/node/paths";
 import { NODE_HEALTHY_SECONDS } from "../components/node/env-file";
 import type { Box } from "./box";
-import { HOT_KEYS_ON_CORE, keysCheck, metricsCheck, metricsOf, METRICS_SERVED, MINUTE, probeChecks, ran, sameList, seconds, unitsCheck, UNITS_ACTIVE } from "./checks";
+import { bootPool, HOT_KEYS_ON_CORE, keysCheck, metricsCheck, metricsOf, METRICS_SERVED, MINUTE, probeChecks, ran, sameList, seconds, unitsCheck, UNITS_ACTIVE, waitPoolRunning } from "./checks";
 import { must, ADMIN } from "./network";
 import type { Report } from "./report";
 import type { Tarball } from "./standin/release";
@@ -47,17 +47,7 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
 
   // --- boot and first deployment ---------------------------------------------------------------
   report.log("booting every server from the kit's gzipped user data (NoCloud seed), 1 vCPU and 1 GiB each, TCG");
-  await Promise.all(names.map((name) => box.boot(name)));
-  const reachable = new Map<string, number>();
-  await Promise.all(
-    relays.map(async (r) => {
-      await box.ssh.waitUntilReachable(r, 10 * MINUTE);
-      reachable.set(r, Date.now());
-    }),
-  );
-  await box.ssh.waitUntilReachable(core, 10 * MINUTE);
-  reachable.set(core, Date.now());
-  for (const name of names) report.log(`${name}: SSH answered with the kit's host key ${seconds(reachable.get(name)! - box.guest(name).bootedAt)} after boot`);
+  const reachable = await bootPool(box, report);
 
   report.log("first deployment: every step of every host over SSH, in the deployment's order");
   const first = await box.deploy({}, (rewrites) => {
@@ -70,30 +60,7 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
     failedSteps.map((r) => `${r.key}: ${r.outcome}`),
     [`${first.runs.length} steps in ${seconds(Math.max(...first.runs.map((r) => r.endedAt)) - Math.min(...first.runs.map((r) => r.startedAt)))}`],
   );
-  const running = new Map<string, number>();
-  const up = deployed
-    ? await Promise.all(
-        names.map(async (name) => {
-          try {
-            await box.waitNodeRunning(name, 12 * MINUTE);
-            running.set(name, Date.now());
-            return true;
-          } catch (error) {
-            report.log((error as Error).message);
-            return false;
-          }
-        }),
-      )
-    : [];
-  for (const name of names) {
-    const guest = box.guest(name);
-    const ran = running.get(name);
-    report.figure(`${name}: boot to SSH ${seconds(reachable.get(name)! - guest.bootedAt)}, boot to node running ${ran ? seconds(ran - guest.bootedAt) : "never"}`);
-  }
-  if (!deployed || up.some((ok) => !ok)) {
-    report.record("FAIL", "the pool came up (node running on every host)", ["the remaining checks did not run"]);
-    return;
-  }
+  if (!(await waitPoolRunning(box, report, reachable, deployed))) return;
 
   // Read-only checks of the running pool, at once (printed in this order).
   await report.checkAll([
