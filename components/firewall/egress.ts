@@ -10,9 +10,11 @@
  *   snapshot locations); the Mithril distribution. Filtering by name is not a host firewall's: the honest
  *   reach is the two ports.
  * - DNS (UDP and TCP 53): names for the above (the VPC resolver on AWS, whatever resolver a server uses).
- * - Time (UDP 123; TCP 4460, NTS key exchange): chrony's servers where the kit does not give one.
- * - DHCP (UDP 67 from 68, DHCPv6 547 from 546): lease renewals, sent unicast through the output hook (the
- *   first exchange goes through a packet socket, which the hook never sees: nftables-baseline.ts).
+ * - Time (UDP 123, RFC 5905; TCP 4460, NTS key exchange, RFC 8915 section 4): chrony's servers where the
+ *   kit does not give one.
+ * - DHCP (client port 68 to server port 67, RFC 2131 section 4.1; DHCPv6 546 to 547, RFC 8415 section 7.2):
+ *   lease renewals, sent unicast through the output hook (the first exchange goes through a packet socket,
+ *   which the hook never sees: nftables-baseline.ts).
  * - Link-local IPv4 (169.254.0.0/16): on AWS the instance metadata and Amazon Time Sync.
  * - ICMP and ICMPv6: errors and neighbour discovery keep IP working; echo requests keep it diagnosable.
  * The Mithril signer needs none of this: it reaches its aggregator through a relay's proxy (a pool host).
