@@ -106,15 +106,21 @@ export function compareRuns(before: readonly PlannedResource[], after: readonly 
   const changeOf = (r: PlannedResource | undefined) => (r ? resources.find((c) => c.type === r.type && c.name === r.name) : undefined);
 
   // Hosts.
-  const hostNames = [...new Set([...before, ...after].map(hostOf).filter((h): h is string => h !== undefined))];
+  // On AWS a host is its Host component; on own servers (no server resource) its first-contact command.
+  const gateOf = (r: PlannedResource) => (r.type === "command:remote:Command" ? /^pool-(.+)-up$/.exec(r.name)?.[1] : undefined);
+  const hostNames = [...new Set([...before, ...after].flatMap((r) => [hostOf(r), gateOf(r)]).filter((h): h is string => h !== undefined))];
   const hosts: HostChange[] = [];
   for (const host of hostNames) {
     const instanceKey = `aws:ec2/instance:Instance::pool-${host}`;
+    // An own server is the kit's from its first contact (components/backends/ssh/ssh-pool.ts `-up`).
+    const gateKey = `command:remote:Command::pool-${host}-up`;
+    const ownServer = !olds.has(instanceKey) && !news.has(instanceKey);
+    const [serverKey, serverBefore, serverAfter] = ownServer ? [gateKey, olds.has(gateKey), news.has(gateKey)] : [instanceKey, olds.has(instanceKey), news.has(instanceKey)];
     let outcome: HostOutcome = "unchanged";
     const because: string[] = [];
-    const instance = changeOf(news.get(instanceKey) ?? olds.get(instanceKey));
-    if (!olds.has(instanceKey)) outcome = "added";
-    else if (!news.has(instanceKey)) outcome = "removed";
+    const instance = ownServer ? undefined : changeOf(news.get(serverKey) ?? olds.get(serverKey));
+    if (!serverBefore) outcome = "added";
+    else if (!serverAfter) outcome = "removed";
     else if (instance) {
       if (instance.change === "replaced") outcome = "replaced";
       else if (instance.change === "stopped and started") outcome = "stopped and started";

@@ -176,6 +176,10 @@ describe("every setting changed on its own", () => {
           expect(row, `the README's table has a row for ${change.setting}`).toBeDefined();
           expect(row, `the README's table lists ${change.setting} as losing data`).toMatch(/REPLACED|DELETED/);
         }
+        // Every host is in the report, on own servers too (no server resource there: the rollout's hosts).
+        expect(report.hosts.map((h) => h.host), label).toEqual(expect.arrayContaining(["core", "relay-1", "relay-2"]));
+        // A new release restarts every node, relays first: the report says so on both backends.
+        if (change.setting === "nodeVersion") expect(report.restarts, label).toEqual(["relay-1", "relay-2", "core"]);
         // Restarts always roll; servers that stop or are replaced roll too (each waits for the host before).
         expect(restartsRoll(files), `${label}: restarts roll`).toBe(true);
         expect(report.serversRoll, `${label}: servers roll`).toBe(true);
