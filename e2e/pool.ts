@@ -67,6 +67,9 @@ export function poolConfig(inputs: PoolInputs): RawConfig {
     "stakepool:mithrilVersion": inputs.mithril.version,
     "stakepool:mithrilSha256": inputs.mithril.sha256,
     "stakepool:peerSeed": inputs.peerSeed,
+    // The guest image carries no Prometheus packages (and the guests reach no mirror): the box boots the
+    // pool without its monitoring host; test/features/monitoring proves the monitoring with the real tools.
+    "stakepool:monitoring": "false",
     "stakepool:kesSigningKey": KES_SKEY,
     "stakepool:vrfSigningKey": VRF_SKEY,
     "stakepool:operationalCertificate": opcertFor(inputs.opcert.startKesPeriod, inputs.opcert.counter),

@@ -9,13 +9,18 @@ import { printable } from "../../components/config/text";
 import { estimateMonthlyCost } from "../../components/backends/aws/cost";
 import { SERVICE_PORTS, firewallPolicy, type IngressRule } from "../../components/firewall/policy";
 import { adminRecoveryCommand } from "../../components/firewall/admin-sync";
-import { METRICS_PORT } from "../../components/networks/networks";
+import { METRICS_PORT, NODE_EXPORTER_PORT } from "../../components/networks/networks";
+import { grafanaTunnelCommand } from "../../components/features/monitoring/access";
+import { ALERT_NAMES } from "../../components/features/monitoring/rules";
+import { PRODUCTION_TIMING, RETENTION_DAYS } from "../../components/features/monitoring/timing";
+import { monitorMonthlyCost, storageEstimate } from "../../components/backends/aws/monitor-sizing";
+import { STATUS_ALARM } from "../../components/backends/aws/monitor-alerts";
 import { nodeReleaseUrl } from "../../components/networks/releases";
 import { planDeployment } from "../../components/deployment/deployment";
 import type { PoolPlan } from "../../components/program/load";
 import type { AwsPlacement } from "../../components/backends/aws/placement";
 import type { SshPlacement } from "../../components/backends/ssh/placement";
-import type { HostRole, HostSpec, PoolModel } from "../../components/model/pool";
+import { runsNode, type HostRole, type HostSpec, type PoolModel } from "../../components/model/pool";
 import { peerKey } from "../../components/topology/peer";
 import { skippedSummary } from "../../components/topology/snapshot";
 import type { CapturedResource } from "./run-program";
@@ -65,15 +70,19 @@ function reachability(model: PoolModel): string[] {
   const groups: ReadonlyArray<readonly [HostRole, readonly HostSpec[]]> = [
     ["core", [model.core]],
     ["relay", model.relays],
+    ...(model.monitor ? [["monitor", [model.monitor]] as const] : []),
   ];
   for (const [role, members] of groups) {
     const hosts = members.map((h) => h.name).join(", ");
     // SSH is on each server's own port (22 on AWS; an operator's server may use another).
     const sshPorts = new Set(members.map((h) => h.login.port));
     const sshPort = sshPorts.size === 1 ? `${[...sshPorts][0]!}/tcp` : members.map((h) => `${h.login.port}/tcp (${h.name})`).join(", ");
-    rows.push([hosts, `${SERVICE_PORTS.node}/tcp`, "cardano-node", sources(policy[role], SERVICE_PORTS.node)]);
+    if (role !== "monitor") rows.push([hosts, `${SERVICE_PORTS.node}/tcp`, "cardano-node", sources(policy[role], SERVICE_PORTS.node)]);
     rows.push([hosts, sshPort, "SSH", sources(policy[role], SERVICE_PORTS.ssh)]);
-    rows.push([hosts, `${METRICS_PORT}/tcp`, "node metrics", sources(policy[role], METRICS_PORT)]);
+    if (role !== "monitor") {
+      rows.push([hosts, `${METRICS_PORT}/tcp`, "node metrics", sources(policy[role], METRICS_PORT)]);
+      if (model.monitor) rows.push([hosts, `${NODE_EXPORTER_PORT}/tcp`, "node_exporter", sources(policy[role], NODE_EXPORTER_PORT)]);
+    }
   }
   // The Mithril signer's proxy: on the proxy relays only (hostRules), from the core only.
   for (const proxy of policy.relay.filter((r) => r.service === "mithril-proxy")) {
@@ -82,8 +91,11 @@ function reachability(model: PoolModel): string[] {
   return [
     ...table(["host", "port", "service", "allowed from"], rows),
     "",
+    ...(model.monitor
+      ? ["Prometheus, Alertmanager and Grafana listen on the monitoring host's loopback only: reach them through the SSH tunnel (Monitoring, below).", ""]
+      : []),
     "Every other inbound connection is refused. The core connects out only to its relays and for HTTP(S) (packages, releases, the Mithril " +
-      "restore), DNS, time, DHCP, link-local addresses and ICMP (its host firewall, `hosts/core/nftables.conf`); the relays' outbound traffic is open.",
+      `restore), DNS, time, DHCP, link-local addresses and ICMP (its host firewall, \`hosts/${model.core.name}/nftables.conf\`); the relays'${model.monitor ? " and the monitoring host's" : ""} outbound traffic is open.`,
   ];
 }
 
@@ -200,6 +212,50 @@ function identitySection(pool: PoolPlan): string[] {
   return lines;
 }
 
+function monitoringSection(doc: PlanDocument): string[] {
+  const pool = doc.pool;
+  const { model } = pool;
+  const monitoring = pool.monitoring;
+  const monitor = model.monitor;
+  if (monitoring === undefined || monitor === undefined) {
+    return ["No monitoring host (`stakepool:monitoring` is false): nothing watches the pool but you. The node's metrics stay on each host's loopback."];
+  }
+  const a = monitoring.input.alerts;
+  const relay = model.relays[0]!;
+  const jumpHost =
+    pool.backend.kind === "ssh" ? pool.backend.servers.get(relay.name)!.address : (doc.hosts.find((h) => h.name === relay.name)?.publicIp ?? `<public IP of ${relay.name}>`);
+  const tunnel = grafanaTunnelCommand({ user: relay.login.user, host: jumpHost, port: relay.login.port }, { user: monitor.login.user, host: monitor.privateIp, port: monitor.login.port });
+  const channels = [
+    ...(a.email !== undefined && a.smtp !== undefined ? [`email to ${a.email} through ${a.smtp.smarthost} (from ${a.smtp.from}${a.smtp.username !== undefined ? `, login ${a.smtp.username}, password from the secret` : ""})`] : []),
+    ...(a.sns !== undefined && monitoring.snsTopic !== undefined ? [`email to ${monitoring.snsTopic.email} through the SNS topic \`${monitoring.snsTopic.name}\` (AWS emails a confirmation first: confirm it, or nothing arrives)`] : []),
+    ...(a.telegram !== undefined ? [`Telegram chat ${a.telegram.chatId} (the bot token from the secret, on the monitoring host only)`] : []),
+    ...(a.webhookUrl !== undefined ? [`the webhook ${a.webhookUrl}`] : []),
+  ];
+  const hosts = model.hosts.length;
+  const storage = storageEstimate(hosts - 1, PRODUCTION_TIMING.scrapeSeconds);
+  const deadMan: string[] = [];
+  if (a.heartbeatUrl !== undefined) deadMan.push(`the always-firing Watchdog pings ${a.heartbeatUrl} every ${PRODUCTION_TIMING.heartbeatSeconds / 60} minutes (set that check's period to 5 and its grace to 5 minutes)`);
+  if (monitoring.snsTopic !== undefined) {
+    deadMan.push(
+      `a CloudWatch alarm on the instance's ${STATUS_ALARM.metricName} (${STATUS_ALARM.statistic}, ${STATUS_ALARM.evaluationPeriods} of ${STATUS_ALARM.evaluationPeriods} one-minute periods, a stopped instance counts) emails the same topic`,
+    );
+  }
+  const lines = [
+    `- ${monitor.name} (${monitor.privateIp}) runs Prometheus, Alertmanager and node_exporter (the distribution's packages) and Grafana (its pinned release); ` +
+      `every other host runs node_exporter on its private address. Prometheus scrapes each node and node_exporter every ${PRODUCTION_TIMING.scrapeSeconds} s and keeps ${RETENTION_DAYS} days: ` +
+      `about ${storage.seriesTotal.toLocaleString("en-US")} series, ${(storage.samplesPerMonthTotal / 1e6).toFixed(1)} million samples a month, ${(storage.diskBytes / 1e9).toFixed(1)} GB on disk.`,
+    `- Each node's metrics listener moves from 127.0.0.1 to its private address (\`TraceOptions\` in Node settings: the node restarts once, rolling); both walls admit ${METRICS_PORT} and ${NODE_EXPORTER_PORT} from ${monitor.privateIp} only.`,
+    `- Alerts (${ALERT_NAMES.length - 1}, thresholds in the README): ${ALERT_NAMES.filter((n) => n !== "Watchdog").join(", ")}. They go to ${channels.join("; ")}.`,
+    deadMan.length > 0 ? `- If the monitoring host dies: ${deadMan.join("; and ")}.` : "- **If the monitoring host dies, nothing tells you**: set `stakepool:alertHeartbeatUrl` to a dead-man check.",
+    `- Grafana (dashboard \`hosts/${monitor.name}/grafana-dashboard.json\`): run \`${tunnel}\`, then open http://localhost:3000. The configuration: \`hosts/${monitor.name}/prometheus.yml\`, \`alert-rules.yml\`, \`alertmanager.yml\`.`,
+  ];
+  if (pool.backend.kind === "aws") {
+    const cost = monitorMonthlyCost(pool.backend.region);
+    lines.push(`- On AWS: a ${cost.instanceType} with a 20 GiB root volume and no data volume, ${"$"}${cost.total.toFixed(2)} a month (in the cost below).`);
+  }
+  return lines;
+}
+
 const EFFECT: Readonly<Record<string, string>> = {
   files: "files only",
   reload: "node re-reads them (SIGHUP)",
@@ -234,7 +290,7 @@ function deliveriesSection(pool: PoolPlan): string[] {
 }
 
 function nodeSettingsSection(pool: PoolPlan): string[] {
-  const rows = planDeployment(pool).hosts.map(({ host, planFiles }) => {
+  const rows = planDeployment(pool).hosts.filter(({ host }) => runsNode(host)).map(({ host, planFiles }) => {
     const settings = JSON.parse(planFiles.get("node-config.json")!) as Record<string, unknown>;
     return [host.name, Object.entries(settings).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(", ")];
   });
@@ -263,7 +319,7 @@ function resourceCounts(resources: readonly CapturedResource[]): string[] {
 function awsIntro(doc: PlanDocument, placement: AwsPlacement): string[] {
   const { model } = doc;
   return [
-    `A ${model.network.name} stake pool in ${placement.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
+    `A ${model.network.name} stake pool in ${placement.region}: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}${model.monitor ? ", and a monitoring host" : ""}, ` +
       `VPC ${placement.vpcCidr} over ${placement.subnets.map((s) => s.availabilityZone).join(", ")}.`,
     "Rendered by `npm run plan` under Pulumi mocks, without a cloud account. Values written `<… of …>` are " +
       "assigned by AWS at deploy time.",
@@ -281,10 +337,10 @@ function awsIntro(doc: PlanDocument, placement: AwsPlacement): string[] {
           h.instanceType ?? "?",
           `${h.memoryGiB} GiB`,
           String(spec?.instanceType.vcpus ?? "?"),
-          `${h.dataDiskGiB} GiB gp3, encrypted`,
+          h.role === "monitor" ? "none (metrics on the root volume)" : `${h.dataDiskGiB} GiB gp3, encrypted`,
           `${spec?.rootVolumeGiB ?? "?"} GiB gp3, encrypted`,
           h.privateIp,
-          h.role === "core" ? `${h.publicIp} (outbound only)` : h.publicIp,
+          h.role === "relay" ? h.publicIp : `${h.publicIp} (outbound only)`,
         ];
       }),
     ),
@@ -295,7 +351,7 @@ function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
   const { model } = doc;
   return [
     `A ${model.network.name} stake pool on your own servers: 1 core and ${model.relays.length} relay${model.relays.length === 1 ? "" : "s"}, ` +
-      `reached over SSH (the relays at their address, the core through ${model.relays[0]!.name}).`,
+      `${model.monitor ? `and a monitoring host (${model.monitor.name}), ` : ""}reached over SSH (the relays at their address, the core${model.monitor ? " and the monitoring host" : ""} through ${model.relays[0]!.name}).`,
     "Rendered by `npm run plan` under Pulumi mocks, without contacting any server. The kit creates no server, " +
       "network or cloud firewall: each host's own nftables firewall is the only wall, so check your provider's.",
     "If the address you administer the pool from changes, the relays refuse your SSH until `stakepool:adminCidrs` " +
@@ -307,8 +363,13 @@ function sshIntro(doc: PlanDocument, placement: SshPlacement): string[] {
       ["host", "role", "RAM (declared)", "chain database", "SSH", "the pool reaches it at", "registered as", "host key"],
       model.hosts.map((host) => {
         const server = placement.servers.get(host.name)!;
-        const disk = host.dataDisk.kind === "device" ? `${host.dataDiskGiB} GiB on ${host.dataDisk.path}` : `${host.dataDiskGiB} GiB, folder on the root disk`;
-        const ssh = `${host.login.user}@${server.address}, port ${host.login.port}${host.role === "core" ? ` (through ${model.relays[0]!.name})` : ""}`;
+        const disk =
+          host.role === "monitor"
+            ? `none (metrics on its ${host.dataDiskGiB} GiB root disk)`
+            : host.dataDisk.kind === "device"
+              ? `${host.dataDiskGiB} GiB on ${host.dataDisk.path}`
+              : `${host.dataDiskGiB} GiB, folder on the root disk`;
+        const ssh = `${host.login.user}@${server.address}, port ${host.login.port}${host.role !== "relay" ? ` (through ${model.relays[0]!.name})` : ""}`;
         return [
           host.name,
           host.role,
@@ -368,6 +429,10 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     "## Mithril signer",
     "",
     ...mithrilSignerSection(doc.pool),
+    "",
+    "## Monitoring",
+    "",
+    ...monitoringSection(doc),
     "",
     "## What reaches the hosts after boot",
     "",

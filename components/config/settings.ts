@@ -303,13 +303,84 @@ export const SETTINGS = {
     example: "true",
     schema: z.boolean(),
   }),
+  monitoring: spec({
+    type: "boolean",
+    description:
+      "A monitoring host in the pool (Prometheus, Alertmanager, Grafana; AWS: a t3.small, on your own servers: the " +
+      "server with role monitor) scraping every host, with alerts to the stakepool:alert* channels. Needs at least one channel.",
+    default: true,
+    example: "false",
+    schema: z.boolean(),
+  }),
   alertEmail: spec({
     type: "string",
-    description: "Email that gets reminders 14 and 3 days before the operational certificate expires. Empty: no reminders.",
+    description:
+      "Email for the monitoring's alerts (AWS: through an SNS topic, confirm its subscription email; own servers: through " +
+      "stakepool:alertSmtpHost) and, on AWS, reminders 14 and 3 days before the operational certificate expires. Empty: none.",
     default: "",
     example: "ops@example.com",
     // Plain ASCII addresses only: the address is printed in the plan and handed to SNS.
     schema: z.string().regex(/^(|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/, { error: "must be an email address (letters, digits and ._%+- before the @, a domain after it), or empty" }),
+  }),
+  alertSmtpHost: spec({
+    type: "string",
+    description: "The mail relay alert emails go through, host:port (587 with STARTTLS). Needed for alertEmail on your own servers; on AWS it replaces SNS.",
+    default: "",
+    example: "smtp.example.org:587",
+    schema: z.string(),
+  }),
+  alertSmtpFrom: spec({
+    type: "string",
+    description: "The sender address of alert emails, one the mail relay accepts. Needed with alertSmtpHost.",
+    default: "",
+    example: "alerts@example.org",
+    schema: z.string(),
+  }),
+  alertSmtpUser: spec({
+    type: "string",
+    description: "The mail relay's login, with alertSmtpPassword. Empty: a relay without authentication.",
+    default: "",
+    example: "alerts@example.org",
+    schema: z.string(),
+  }),
+  alertSmtpPassword: spec({
+    type: "string",
+    description: "The mail relay's password. Set it with --secret; it lands on the monitoring host only, readable by Alertmanager.",
+    default: "",
+    secret: true,
+    example: "<password>",
+    schema: z.string(),
+  }),
+  alertTelegramChatId: spec({
+    type: "string",
+    description: "A Telegram chat (its numeric id, negative for groups) that gets the alerts, with alertTelegramBotToken.",
+    default: "",
+    example: "-1001234567890",
+    schema: z.string(),
+  }),
+  alertTelegramBotToken: spec({
+    type: "string",
+    description: "The Telegram bot's token (from BotFather). Set it with --secret; it lands on the monitoring host only.",
+    default: "",
+    secret: true,
+    example: "<bot id>:<secret>",
+    schema: z.string(),
+  }),
+  alertWebhookUrl: spec({
+    type: "string",
+    description: "An https URL that gets every alert as Alertmanager's webhook JSON (a chat bridge, a pager).",
+    default: "",
+    example: "https://hooks.example.org/cardano",
+    schema: z.string(),
+  }),
+  alertHeartbeatUrl: spec({
+    type: "string",
+    description:
+      "A dead-man service's URL (healthchecks.io and the like, period 5 min, grace 5 min) that the always-firing " +
+      "Watchdog pings every 5 minutes: it tells you when the monitoring itself is gone.",
+    default: "",
+    example: "https://hc-ping.com/<uuid>",
+    schema: z.string(),
   }),
   metadata: spec({
     type: "object",

@@ -4,7 +4,8 @@
  * commands; the plan shows it. Neither decides anything again.
  *
  * - Steps run in feature order on a host, each after the previous one.
- * - Relays are reached at their public address; the core only through the first relay (SSH jump).
+ * - Relays are reached at their public address; the core and the monitoring host only through the first
+ *   relay (SSH jump).
  * - Restarting steps roll one host at a time: relays in order, the core last, each waiting until the
  *   node on the host before it stayed up. Every file the node reads is checked by the node's own rules
  *   before it ships (../node/rules).
@@ -25,9 +26,9 @@ export interface HostDeployment {
 }
 
 export interface Deployment {
-  /** The core, then the relays in order (the model's order). */
+  /** The core, then the relays in order, then the monitoring host (the model's order). */
   readonly hosts: readonly HostDeployment[];
-  /** Host names in the order restarts roll: relays in order, the core last. */
+  /** Host names in the order restarts roll: relays in order, then the core, then the monitoring host (which restarts no node). */
   readonly rollout: readonly string[];
 }
 
@@ -44,7 +45,8 @@ function hostDeployment(pool: LoadedPool, host: HostSpec, jump: HostSpec): HostD
   }
   const problems = checkNodeFiles(pool.model, host, planFiles);
   if (problems.length > 0) throw new Error(`the kit rendered files for ${host.name} that cardano-node would refuse: ${problems.join("; ")}`);
-  return { host, steps, via: host.role === "core" ? jump.name : undefined, planFiles };
+  // The core and the monitoring host are reached through the first relay; relays directly.
+  return { host, steps, via: host.role === "relay" ? undefined : jump.name, planFiles };
 }
 
 /** The pool's deployment; computed once per loaded pool. */
@@ -55,7 +57,8 @@ export function planDeployment(pool: LoadedPool): Deployment {
   const jump = model.relays[0]!;
   const deployment: Deployment = {
     hosts: model.hosts.map((host) => hostDeployment(pool, host, jump)),
-    rollout: [...model.relays.map((r) => r.name), model.core.name],
+    // The monitoring host last: it runs no node, and its way in is the first relay's.
+    rollout: [...model.relays.map((r) => r.name), model.core.name, ...(model.monitor ? [model.monitor.name] : [])],
   };
   computed.set(pool, deployment);
   return deployment;

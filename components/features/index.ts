@@ -6,11 +6,12 @@ import type { Feature } from "./feature";
 import { firewall } from "./firewall";
 import { hotKeys } from "./hot-keys";
 import { mithrilSigner } from "./mithril-signer";
+import { monitoring } from "./monitoring/index";
 import { node } from "./node";
 import { nodeSetup } from "./node-setup";
 import { system } from "./system/index";
 import { topology } from "./topology";
 
-export const FEATURES: readonly Feature[] = [system, firewall, nodeSetup, topology, hotKeys, node, mithrilSigner];
+export const FEATURES: readonly Feature[] = [system, firewall, nodeSetup, topology, hotKeys, node, mithrilSigner, monitoring];
 
 export type { Feature, HostStep, StepEffect } from "./feature";

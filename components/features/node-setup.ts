@@ -18,6 +18,7 @@ import {
 import { kitScripts } from "../node/scripts";
 import { renderNodeSetupService } from "../node/service";
 import { ROOT_FILE, type Feature } from "./feature";
+import { runsNode } from "../model/pool";
 
 const SETUP_UNIT = `${NODE_SETUP_SERVICE}.service`;
 
@@ -27,6 +28,7 @@ const GROW_IF_SET_UP = `if systemctl is-active --quiet ${SETUP_UNIT}; then ${kit
 export const nodeSetup: Feature = {
   name: "node-setup",
   step(pool, host) {
+    if (!runsNode(host)) return undefined;
     const { model, releases } = pool;
     const keys = mithrilKeys(model.network);
     const env = renderSettingsFile(`Settings of the stakepool node scripts on ${host.name}`, {

@@ -12,10 +12,12 @@ import { pinnedRoots } from "../node/rules/topology";
 import { isForging } from "../pool/identity";
 import { APPLY_NODE } from "./node-commands";
 import { ROOT_FILE, type Feature } from "./feature";
+import { runsNode } from "../model/pool";
 
 export const node: Feature = {
   name: "node",
   step(pool, host) {
+    if (!runsNode(host)) return undefined;
     const { model, releases } = pool;
     const topology = pool.peers.topologies.get(host.name);
     if (topology === undefined) throw new Error(`no topology was rendered for ${host.name}`);

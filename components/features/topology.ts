@@ -6,10 +6,12 @@
 import { PEER_SNAPSHOT_FILE, TOPOLOGY_FILE } from "../node/paths";
 import { RELOAD_NODE } from "./node-commands";
 import { ROOT_FILE, type Feature } from "./feature";
+import { runsNode } from "../model/pool";
 
 export const topology: Feature = {
   name: "topology",
   step(pool, host) {
+    if (!runsNode(host)) return undefined;
     const text = pool.peers.topologies.get(host.name);
     if (text === undefined) throw new Error(`no topology was rendered for ${host.name}`);
     const snapshot = host.role === "relay" ? pool.peers.snapshot.content : undefined;

@@ -28,11 +28,15 @@ export const ADMIN_COVERAGE_LIMIT: Readonly<Record<Family, bigint>> = { ipv4: 1n
 /**
  * AWS allows 60 inbound rules per security group by default, counted separately for IPv4 and IPv6
  * ("Inbound or outbound rules per security group", Amazon VPC quotas). The relays' group holds one SSH
- * rule per admin range and the node port's rule from 0.0.0.0/0 (components/firewall/policy.ts): 59
- * admin ranges at most, or `pulumi up` fails half-way with RulesPerSecurityGroupLimitExceeded.
+ * rule per admin range and up to four others (components/firewall/policy.ts): the node port from
+ * 0.0.0.0/0, the Mithril signer's proxy from the core, the node's metrics and node_exporter from the
+ * monitoring host. So 56 admin ranges at most, whatever is on, or `pulumi up` fails half-way with
+ * RulesPerSecurityGroupLimitExceeded (and turning monitoring on later would).
  */
 export const SECURITY_GROUP_INBOUND_RULES = 60;
-export const ADMIN_CIDR_LIMIT = SECURITY_GROUP_INBOUND_RULES - 1;
+/** The relays' other IPv4 inbound rules at most: node, Mithril proxy, node metrics, node_exporter. */
+export const RELAY_RULES_BESIDE_ADMIN = 4;
+export const ADMIN_CIDR_LIMIT = SECURITY_GROUP_INBOUND_RULES - RELAY_RULES_BESIDE_ADMIN;
 
 /** Address blocks no administrator's connection comes from (IANA special-purpose registries, RFC 6890). */
 const NEVER_AN_ADMIN: ReadonlyArray<readonly [string, string]> = [

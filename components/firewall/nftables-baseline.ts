@@ -71,6 +71,9 @@ const list = (items: readonly string[]): string => `{ ${items.join(", ")} }`;
  * session as `established`, so a limit placed after `ct state established accept` never sees a flood
  * that keeps its ICMP identifier); then connection state, ICMP errors, neighbour discovery and DHCPv6.
  */
+/** The baseline's drop of the node's metrics port; a monitoring host's scrape is admitted before it. */
+export const METRICS_DROP = `tcp dport ${METRICS_PORT} drop`;
+
 export const BASELINE_INPUT_RULES: readonly BaselineRule[] = [
   { statement: 'iif "lo" accept', comment: "the host talking to itself (the node's metrics are scraped here)" },
   {
@@ -85,7 +88,7 @@ export const BASELINE_INPUT_RULES: readonly BaselineRule[] = [
   { statement: "icmpv6 type echo-request drop", comment: "ping6 beyond the source's rate" },
   { statement: "ct state established,related accept", comment: "replies to the host's own traffic, and ICMP errors about it" },
   { statement: "ct state invalid drop", comment: "packets that belong to no connection" },
-  { statement: `tcp dport ${METRICS_PORT} drop`, comment: "node metrics never leave the host" },
+  { statement: METRICS_DROP, comment: "node metrics reach no one else (the monitoring host's scrape is admitted just before)" },
   { statement: `icmp type ${list(ICMP_ERRORS)} accept`, comment: "IPv4 errors, path MTU discovery" },
   { statement: `icmpv6 type ${list(ICMPV6_ERRORS)} accept`, comment: "IPv6 errors, path MTU discovery" },
   {

@@ -13,8 +13,8 @@
  */
 import { hostname, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { egressRules } from "./egress";
-import { BASELINE_INPUT_RULES, BASELINE_SETS, type BaselineRule } from "./nftables-baseline";
-import { firewallPolicy, hostRules, type IngressRule } from "./policy";
+import { BASELINE_INPUT_RULES, BASELINE_SETS, METRICS_DROP, type BaselineRule } from "./nftables-baseline";
+import { firewallPolicy, hostRules, SCRAPED_SERVICES, type IngressRule } from "./policy";
 
 /** One table for both IPv4 and IPv6, so that one policy cannot be rendered for one family and forgotten for the other. */
 export const NFTABLES_FAMILY = "inet";
@@ -181,9 +181,16 @@ export function renderHostRuleset(spec: HostRulesetSpec): string {
   const problem = connectionLimitProblem(spec.connectionLimit);
   if (problem !== undefined) throw new RangeError(problem);
   const table = `${NFTABLES_FAMILY} ${NFTABLES_TABLE}`;
+  // The monitoring host's scrapes are admitted just before the baseline drops the metrics port for
+  // everyone else; every other rule of the policy follows the baseline.
+  const baseline = BASELINE_INPUT_RULES.map((r) => `${r.statement} ${comment(r.comment)}`);
+  const metricsDrop = BASELINE_INPUT_RULES.findIndex((r) => r.statement === METRICS_DROP);
+  const scraped = spec.rules.filter((r) => SCRAPED_SERVICES.includes(r.service));
   const input = [
-    ...BASELINE_INPUT_RULES.map((r) => `${r.statement} ${comment(r.comment)}`),
-    ...policyStatements(spec.rules, spec.connectionLimit),
+    ...baseline.slice(0, metricsDrop),
+    ...policyStatements(scraped, spec.connectionLimit),
+    ...baseline.slice(metricsDrop),
+    ...policyStatements(spec.rules.filter((r) => !scraped.includes(r)), spec.connectionLimit),
   ];
   return [
     "#!/usr/sbin/nft -f",
@@ -231,7 +238,8 @@ export function renderHostRuleset(spec: HostRulesetSpec): string {
 /**
  * The nftables ruleset of one host of the pool, from the one firewall policy: the core admits the node
  * and SSH from its relays only; a relay admits the node from anywhere (at most `relayConnectionLimit`
- * connections per source) and SSH from the admin CIDRs; metrics are never reachable from outside.
+ * connections per source) and SSH from the admin CIDRs; the node's metrics and node_exporter
+ * from the monitoring host only (when the pool has one); the monitoring host admits SSH from the relays only.
  */
 export function renderNftables(model: PoolModel, host: HostSpec, options: NftablesOptions = DEFAULT_NFTABLES_OPTIONS): string {
   return renderHostRuleset({

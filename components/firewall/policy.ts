@@ -5,18 +5,35 @@
  * - core: node (3001) and SSH (22) from its relays' private addresses, nothing else;
  * - relays: node from anywhere, SSH from the admin CIDRs only; with a Mithril signer, the proxy relays
  *   (the first two) take the proxy port (3132) from the core's private address only;
- * - metrics (12798) are never opened; the core's outbound goes only where it is needed (./egress.ts),
- *   the relays' is open.
+ * - with a monitoring host: the node's metrics (12798) and node_exporter (9100) on the core and every relay
+ *   from the monitoring host's private address only; the monitoring host takes SSH from its relays only
+ *   (the jump, like the core). Without one, metrics are never opened;
+ * - the core's outbound goes only where it is needed (./egress.ts), the relays' and monitor's is open.
  */
-import { MITHRIL_PROXY_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
+import { METRICS_PORT, MITHRIL_PROXY_PORT, NODE_EXPORTER_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
 import { mithrilProxyRelays, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { cidrSlug } from "../config/cidr";
 
-export type Service = "node" | "ssh" | "mithril-proxy";
+export type Service = "node" | "ssh" | "mithril-proxy" | "node-metrics" | "node-exporter";
 
-export const SERVICE_PORTS: Readonly<Record<Service, number>> = { node: NODE_PORT, ssh: SSH_PORT, "mithril-proxy": MITHRIL_PROXY_PORT };
+export const SERVICE_PORTS: Readonly<Record<Service, number>> = {
+  node: NODE_PORT,
+  ssh: SSH_PORT,
+  "mithril-proxy": MITHRIL_PROXY_PORT,
+  "node-metrics": METRICS_PORT,
+  "node-exporter": NODE_EXPORTER_PORT,
+};
 
-const SERVICE_NAMES: Readonly<Record<Service, string>> = { node: "cardano-node", ssh: "SSH", "mithril-proxy": "Mithril signer's proxy" };
+const SERVICE_NAMES: Readonly<Record<Service, string>> = {
+  node: "cardano-node",
+  ssh: "SSH",
+  "mithril-proxy": "Mithril signer's proxy",
+  "node-metrics": "cardano-node metrics",
+  "node-exporter": "node_exporter",
+};
+
+/** The services only the monitoring host scrapes. */
+export const SCRAPED_SERVICES: readonly Service[] = ["node-metrics", "node-exporter"];
 
 export type RuleSource =
   /** Another host of the pool, by its static private address. */
@@ -76,14 +93,19 @@ function rule(service: Service, source: RuleSource, hosts?: readonly string[]): 
 
 export function firewallPolicy(model: PoolModel): FirewallPolicy {
   const relaySources: RuleSource[] = model.relays.map((r) => ({ kind: "host", host: r.name, cidr: `${r.privateIp}/32` }));
-  const core = [...relaySources.map((s) => rule("node", s)), ...relaySources.map((s) => rule("ssh", s))];
+  const monitor = model.monitor;
+  const scraped: IngressRule[] =
+    monitor === undefined ? [] : SCRAPED_SERVICES.map((service) => rule(service, { kind: "host", host: monitor.name, cidr: `${monitor.privateIp}/32` }));
+  const core = [...relaySources.map((s) => rule("node", s)), ...relaySources.map((s) => rule("ssh", s)), ...scraped];
   const proxies = mithrilProxyRelays(model).map((r) => r.name);
   const relay = [
     rule("node", { kind: "anywhere", cidr: "0.0.0.0/0" }),
     ...model.adminCidrs.map((cidr) => rule("ssh", { kind: "admin", cidr })),
     ...(proxies.length === 0 ? [] : [rule("mithril-proxy", { kind: "host", host: model.core.name, cidr: `${model.core.privateIp}/32` }, proxies)]),
+    ...scraped,
   ];
-  return { core, relay };
+  // The monitoring host, like the core, is reached through the relays alone; it scrapes its own exporter over loopback.
+  return { core, relay, monitor: monitor === undefined ? [] : relaySources.map((s) => rule("ssh", s)) };
 }
 
 /** The rules of one host: its role's that apply to it, with SSH on the port the host's sshd listens on. */

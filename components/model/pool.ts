@@ -6,7 +6,10 @@
  */
 import type { NetworkProfile } from "../networks/networks";
 
-export type HostRole = "core" | "relay";
+/** A pool host runs the node (the core, a relay); the monitoring host watches them and runs no node. */
+export type HostRole = "core" | "relay" | "monitor";
+/** The roles that run cardano-node. */
+export type NodeRole = Exclude<HostRole, "monitor">;
 
 /** Where a host keeps its chain database. */
 export type DataDisk =
@@ -27,7 +30,7 @@ export interface HostSpec {
   /** "core" and "relay-<n>" on AWS; the operator's names on own servers. Identity: never renamed. */
   readonly name: string;
   readonly role: HostRole;
-  /** 0 for the core; 1, 2, … for the relays in order. */
+  /** 0 for the core and the monitoring host; 1, 2, … for the relays in order. */
   readonly relayNumber: number;
   /** The IPv4 address the pool's other hosts reach it at (topologies, firewalls). */
   readonly privateIp: string;
@@ -49,7 +52,9 @@ export interface PoolModel {
   readonly network: NetworkProfile;
   readonly core: HostSpec;
   readonly relays: readonly HostSpec[];
-  /** The core, then the relays in order. */
+  /** The monitoring host, when the pool has one: Prometheus, Alertmanager, Grafana; no node. */
+  readonly monitor: HostSpec | undefined;
+  /** The core, then the relays in order, then the monitoring host when there is one. */
   readonly hosts: readonly HostSpec[];
   /** Canonical, deduplicated and sorted. */
   readonly adminCidrs: readonly string[];
@@ -77,11 +82,24 @@ export function hostname(model: PoolModel, host: HostSpec): string {
 }
 
 /** The pool's model from its hosts in any order: the core first, then the relays by number. */
-export function poolOf(fields: Omit<PoolModel, "core" | "relays" | "hosts">, hosts: readonly HostSpec[]): PoolModel {
+export function poolOf(fields: Omit<PoolModel, "core" | "relays" | "monitor" | "hosts">, hosts: readonly HostSpec[]): PoolModel {
   const core = hosts.find((h) => h.role === "core");
   if (core === undefined) throw new Error("a pool has a core");
   const relays = hosts.filter((h) => h.role === "relay").sort((a, b) => a.relayNumber - b.relayNumber);
-  return { ...fields, core, relays, hosts: [core, ...relays] };
+  const monitors = hosts.filter((h) => h.role === "monitor");
+  if (monitors.length > 1) throw new Error("a pool has at most one monitoring host");
+  const monitor = monitors[0];
+  return { ...fields, core, relays, monitor, hosts: [core, ...relays, ...(monitor ? [monitor] : [])] };
+}
+
+/** Whether the host runs cardano-node (the core and the relays; not the monitoring host). */
+export function runsNode(host: HostSpec): host is HostSpec & { readonly role: NodeRole } {
+  return host.role !== "monitor";
+}
+
+/** The hosts that run cardano-node: the core, then the relays in order. */
+export function nodeHosts(model: Pick<PoolModel, "core" | "relays">): HostSpec[] {
+  return [model.core, ...model.relays];
 }
 
 /** At most two Mithril proxies: the first relay, and the second for redundancy when there is one (issue 16). */

@@ -114,6 +114,8 @@ export function isNetworkName(value: string): value is NetworkName {
 export const NODE_PORT = 3001;
 /** Prometheus metrics (new tracing system's default). */
 export const METRICS_PORT = 12798;
+/** node_exporter's registered default port (prometheus/prometheus wiki "Default port allocations"). */
+export const NODE_EXPORTER_PORT = 9100;
 export const SSH_PORT = 22;
 /** The Mithril signer's forward proxy on a relay: the port the Mithril docs recommend (run-signer-node.md). */
 export const MITHRIL_PROXY_PORT = 3132;

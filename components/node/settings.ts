@@ -20,7 +20,8 @@
  *   never below L (`LocalRootPeers.clampToLimit` drops local roots beyond the known target).
  *   Defaults: ouroboros-network `Diffusion/Configuration.hs` `defaultDeadlineTargets` (relay).
  */
-import type { HostSpec, PoolModel } from "../model/pool";
+import { runsNode, type HostSpec, type PoolModel } from "../model/pool";
+import { metricsListenerOverlay } from "./metrics-listener";
 import { checkNodeSettings } from "./rules/node-config";
 import type { PinnedRoots } from "./rules/topology";
 
@@ -62,7 +63,8 @@ export function relayTargets(roots: PinnedRoots): Record<keyof typeof RELAY_TARG
  * checked against the node's own rules (./rules/node-config.ts); a violation is a bug in the kit.
  */
 export function nodeSettingsOverlay(model: PoolModel, host: HostSpec, roots: PinnedRoots | undefined): NodeSettings {
-  const settings: NodeSettings =
+  if (!runsNode(host)) throw new Error(`${host.name} runs no node`);
+  const peers: NodeSettings =
     host.role === "core"
       ? { PeerSharing: false }
       : roots === undefined
@@ -70,6 +72,8 @@ export function nodeSettingsOverlay(model: PoolModel, host: HostSpec, roots: Pin
             throw new Error(`${host.name} is a relay: its pinned local roots are needed for its targets`);
           })()
         : relayTargets(roots);
+  // With a monitoring host, the metrics listener moves to the private address it scrapes (the firewall admits it alone).
+  const settings: NodeSettings = model.monitor === undefined ? peers : { ...peers, ...metricsListenerOverlay(host.privateIp) };
   const problems = checkNodeSettings(settings, model.network);
   if (problems.length > 0) throw new Error(`the node settings of ${host.name} break the node's rules: ${problems.join("; ")}`);
   return settings;

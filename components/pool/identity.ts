@@ -138,11 +138,13 @@ export function loadIdentity({ settings, model, now, hosting }: IdentityInputs):
   const metadata = loadMetadata(settings, model, hosting, findings);
 
   let reminders: PoolIdentity["reminders"];
-  const email = settings.alertEmail.trim();
+  // The reminders are AWS's (EventBridge Scheduler): on own servers the email gets the monitoring's alerts only.
+  const email = hosting === undefined ? "" : settings.alertEmail.trim();
   if (email !== "") {
     const expiresAt = hotKeys.opcertStatus?.expiresAt;
     if (!expiresAt) {
-      findings.warn(fullKey("alertEmail"), "is set, but there is no readable operational certificate to remind you of; no reminder is scheduled");
+      // With monitoring on, the address gets the alerts: nothing to warn about.
+      if (!settings.monitoring) findings.warn(fullKey("alertEmail"), "is set, but there is no readable operational certificate to remind you of; no reminder is scheduled");
     } else {
       const at = REMINDER_DAYS.map((days) => ({ daysBefore: days, at: new Date(expiresAt.getTime() - days * 86_400_000) })).filter(
         (r) => r.at.getTime() > now.getTime(),

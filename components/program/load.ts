@@ -3,6 +3,7 @@
  * run, its identity and what each host receives; or a ConfigurationError listing every problem. The
  * program and the plan call this same function, so what the plan shows is what a deployment creates.
  */
+import { loadMonitoring } from "../features/monitoring/load";
 import { checkMithrilSigner, runsMithrilSigner } from "../pool/mithril-signer";
 import { ConfigurationError, Findings, type Problem, type Warning } from "../config/problems";
 import { readSettings, type RawConfig } from "../config/read";
@@ -127,6 +128,9 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
             : [...placement.servers.values()].flatMap((s) => (s.publicAddress === undefined ? [] : [s.publicAddress])),
       });
       findings.absorb(fresh(peers.findings));
+      const watching = new Findings();
+      const monitoring = loadMonitoring(settings, model, identity.identity, placement.kind === "aws" ? { region: placement.region } : undefined, watching);
+      findings.absorb(fresh(watching));
       findings.throwIfAny();
       if (read.settings && peers.peers) {
         return {
@@ -135,6 +139,7 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
           releases: releases.releases,
           identity: identity.identity,
           peers: peers.peers,
+          monitoring,
           warnings: findings.warnings,
           backend: placement,
         };

@@ -17,6 +17,7 @@ import { ubuntuAmiFilter } from "../backends/aws/ami";
 import { Host } from "../backends/aws/host";
 import { KesReminders } from "../backends/aws/kes-reminders";
 import { MetadataBucket } from "../backends/aws/metadata-bucket";
+import { MonitorAlerts } from "../backends/aws/monitor-alerts";
 import { PoolVpc } from "../backends/aws/pool-vpc";
 import { METADATA_OBJECT_KEY } from "../pool/identity";
 import type { LoadedPool } from "../pool/loaded";
@@ -67,10 +68,16 @@ export class StakePool extends pulumi.ComponentResource {
     // previous host's gate: a change that stops and starts servers (an instance type) rolls one host at
     // a time, each after the node on the one before runs again (../delivery/server-gate.ts).
     const deployment = planDeployment(pool);
+    // The alerts topic and the monitoring host's role first: the monitoring instance starts with its profile.
+    const snsTopic = pool.monitoring?.snsTopic;
+    const alerts = snsTopic === undefined ? undefined : new MonitorAlerts(`${name}-alerts`, { model, topicName: snsTopic.name, email: snsTopic.email }, parent);
     const hosts = new Map<string, { host: HostSpec; resource: Host }>();
     const made = (hostName: string) => hosts.get(hostName)!;
     let previousGate: pulumi.Resource | undefined;
     let previousRestart: pulumi.Resource | undefined;
+    // The jump's SSH settings (its system step) name every host behind it: a host reached through it
+    // waits for them, or a newly added host behind it (the monitoring host) would be refused the jump.
+    const systemSteps = new Map<string, pulumi.Resource>();
     for (const hostName of deployment.rollout) {
       const { host, steps, via } = deployment.hosts.find((d) => d.host.name === hostName)!;
       const placed = placement.hosts.get(host.name)!;
@@ -88,7 +95,9 @@ export class StakePool extends pulumi.ComponentResource {
         // Relays carry the admin networks: their firewall copies them from the tags (admin-sync.ts).
         hostTags: host.role === "relay" ? adminTags(model) : {},
         after: previousGate,
+        instanceProfile: host.role === "monitor" ? alerts?.instanceProfile : undefined,
       }, parent);
+      if (host.role === "monitor") alerts?.watch(`${name}-${host.name}-down`, resource.instance);
       hosts.set(host.name, { host, resource });
 
       // What reaches the host over SSH: its steps one after the other; restarting steps one host at a
@@ -97,7 +106,8 @@ export class StakePool extends pulumi.ComponentResource {
       const connection: DeliveryConnection = jump
         ? { host: host.privateIp, hostKey: resource.hostKey, ...host.login, proxy: { host: jump.publicIp, hostKey: jump.hostKey, ...made(via!).host.login } }
         : { host: resource.publicIp, hostKey: resource.hostKey, ...host.login };
-      const ready = [...resource.ready, ...(jump?.ready ?? []), ...groups.rules];
+      const jumpSystem = via === undefined ? undefined : systemSteps.get(via);
+      const ready = [...resource.ready, ...(jump?.ready ?? []), ...(jumpSystem ? [jumpSystem] : []), ...groups.rules];
       previousGate = serverGate(`${name}-${host.name}-up`, { connection, instance: resource.instance, instanceType: placed.instanceType.name }, { parent: resource, dependsOn: ready });
       let previous: pulumi.Resource | undefined;
       for (const step of steps) {
@@ -109,6 +119,7 @@ export class StakePool extends pulumi.ComponentResource {
           secret: step.secret,
         }, { parent: resource, dependsOn });
         if (step.effect === "restart") previousRestart = previous;
+        if (step.name === "system") systemSteps.set(host.name, previous);
       }
     }
     const inModelOrder = model.hosts.map((host) => made(host.name));

@@ -104,10 +104,10 @@ describe("the same check fails on the whole class of mistakes", () => {
   const withProject = (edit: (text: string) => string) => readProjectConfig(edit(PROJECT_TEXT));
 
   it("a secret key with a default fails every stack that does not set it", () => {
-    const broken = withProject((t) => t.replace("  alertEmail:\n    type: string\n", "  alertEmail:\n    type: string\n    secret: true\n"));
+    const broken = withProject((t) => t.replace("  alertWebhookUrl:\n    type: string\n", "  alertWebhookUrl:\n    type: string\n    secret: true\n"));
     for (const stack of STACKS) {
       expect(cliRefusals(broken, stack, stackText(stack))).toEqual([
-        expect.stringMatching(new RegExp(`^Stack '${stack}' with configuration key 'alertEmail' must be encrypted as it's secret \\(the value is Pulumi.yaml's default`)),
+        expect.stringMatching(new RegExp(`^Stack '${stack}' with configuration key 'alertWebhookUrl' must be encrypted as it's secret \\(the value is Pulumi.yaml's default`)),
       ]);
     }
   });

@@ -19,7 +19,8 @@ const servers = new Map([
 ]);
 
 describe("the harness runs the kit's deployment as pulumi up would", () => {
-  const pool = testPool("preview", { relays: 2 });
+  // The box's pool: no monitoring host (e2e/pool.ts).
+  const pool = testPool("preview", { relays: 2, monitoring: false });
   const deployment = planDeployment(pool);
   const { steps, rewrites } = planSteps(deployment, servers, MIRROR);
 
@@ -76,7 +77,7 @@ describe("the harness runs the kit's deployment as pulumi up would", () => {
     const again = await applySteps(steps, first.digests, ok, () => undefined);
     expect(again.runs.filter((r) => r.outcome !== "same")).toEqual([]);
 
-    const rotated = planSteps(planDeployment(testPool("preview", { relays: 2, peerSeed: "another" })), servers, MIRROR).steps;
+    const rotated = planSteps(planDeployment(testPool("preview", { relays: 2, monitoring: false, peerSeed: "another" })), servers, MIRROR).steps;
     const failing = async (step: PlannedStep) => (step.key === "relay-1/topology" ? { code: 1, stdout: "", stderr: "boom" } : ok(step));
     const changed = await applySteps(rotated, first.digests, failing, () => undefined);
     const outcome = (key: string) => changed.runs.find((r) => r.key === key)!.outcome;

@@ -41,7 +41,8 @@ describeWith({ tools: ["python3", "tar", "node"] }, "the e2e stand-in cardano-no
   let dir: string;
   let bin: string;
   let share: string;
-  const pool = testPool("preview", { relays: 2, ...signingKeyConfig(NOW) }, "test", NOW);
+  // The box's pool (e2e/pool.ts), without a monitoring host: its node's metrics stay on loopback here.
+  const pool = testPool("preview", { relays: 2, monitoring: false, ...signingKeyConfig(NOW) }, "test", NOW);
   const deployment = planDeployment(pool);
 
   /** The host's delivered files under `<dir>/<host>/`, as the node finds them. */

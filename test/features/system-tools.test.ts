@@ -51,7 +51,8 @@ describeWith({ tools: ["/usr/sbin/sshd", "ssh-keygen", "unshare", "mount"], root
     expect(settings.get("authenticationmethods")).toBe("publickey");
     expect(settings.get("allowusers")).toBe("ubuntu");
     expect(settings.get("allowtcpforwarding")).toBe("local");
-    expect(settings.get("permitopen")).toBe(`${pool.model.core.privateIp}:22`);
+    // sshd -T prints the PermitOpen list as it parsed it: the core's and the monitoring host's SSH, nothing else.
+    expect(settings.get("permitopen")).toBe(`${pool.model.core.privateIp}:22 ${pool.model.monitor!.privateIp}:22`);
     expect(settings.get("allowstreamlocalforwarding")).toBe("no");
     expect(settings.get("permittunnel")).toBe("no");
   });
@@ -61,6 +62,15 @@ describeWith({ tools: ["/usr/sbin/sshd", "ssh-keygen", "unshare", "mount"], root
     expect(check).toBe(0);
     expect(settings.get("allowtcpforwarding")).toBe("no");
     expect(settings.get("permitopen")).toBe("any");
+  });
+
+  it("passes sshd -t on the monitoring host, forwarding only to Grafana's and Prometheus's loopback ports", () => {
+    const { check, stderr, settings } = sshdEffective(dropIn("monitor"), "user=ubuntu,host=relay,addr=10.30.0.11");
+    expect(stderr).toBe("");
+    expect(check).toBe(0);
+    expect(settings.get("allowtcpforwarding")).toBe("local");
+    expect(settings.get("permitopen")).toBe("127.0.0.1:3000 127.0.0.1:9090");
+    expect(settings.get("allowusers")).toBe("ubuntu");
   });
 
   it("is refused by sshd -t when broken (the check is real)", () => {

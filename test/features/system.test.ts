@@ -38,13 +38,20 @@ describe("SSH on a pool host", () => {
     }
   });
 
-  it("lets a relay forward to the core's SSH port only, and the core forward nothing", () => {
+  it("lets a relay forward to the SSH ports of the core and the monitoring host only, the core forward nothing, the monitoring host to its loopback UIs", () => {
     const relay = sshd("relay-2");
     expect(relay.get("allowtcpforwarding")).toBe("local");
-    expect(relay.get("permitopen")).toBe(`${pool.model.core.privateIp}:22`);
+    expect(relay.get("permitopen")).toBe(`${pool.model.core.privateIp}:22 ${pool.model.monitor!.privateIp}:22`);
     const core = sshd("core");
     expect(core.get("allowtcpforwarding")).toBe("no");
     expect(core.has("permitopen")).toBe(false);
+    const monitor = sshd("monitor");
+    expect(monitor.get("allowtcpforwarding")).toBe("local");
+    expect(monitor.get("permitopen")).toBe("127.0.0.1:3000 127.0.0.1:9090");
+    // Without monitoring, a relay forwards to the core alone.
+    const bare = testPool("preview", { relays: 2, monitoring: false });
+    const dropIn = deliveredFile(stepOf(bare, "relay-1", "system"), "/etc/ssh/sshd_config.d/10-stakepool.conf");
+    expect(dropIn).toContain(`\nPermitOpen ${bare.model.core.privateIp}:22\n`);
   });
 
   it("is read before the image's and cloud-init's own drop-ins (sshd keeps the first value)", () => {

@@ -140,9 +140,13 @@ describe("admin ranges refused by what they are", () => {
     const over = problemsOf(hosts(ADMIN_CIDR_LIMIT + 1)).problems;
     expect(over.map((p) => p.setting)).toEqual(["stakepool:adminCidrs"]);
     expect(over[0]!.message).toContain(`at most ${ADMIN_CIDR_LIMIT}`);
-    // At the cap, the relays' group holds exactly the quota of IPv4 inbound rules.
-    const model = { ...testModel("mainnet"), adminCidrs: hosts(ADMIN_CIDR_LIMIT) };
-    expect(firewallPolicy(model).relay.filter((r) => !r.source.cidr.includes(":"))).toHaveLength(SECURITY_GROUP_INBOUND_RULES);
+    // At the cap, with everything on (monitoring and a Mithril signer), the relays' group holds exactly the
+    // quota of IPv4 inbound rules; without them, fewer.
+    const full = { ...testModel("mainnet"), adminCidrs: hosts(ADMIN_CIDR_LIMIT), mithrilSigner: true };
+    expect(full.monitor).toBeDefined();
+    expect(firewallPolicy(full).relay.filter((r) => !r.source.cidr.includes(":"))).toHaveLength(SECURITY_GROUP_INBOUND_RULES);
+    const bare = { ...full, mithrilSigner: false, monitor: undefined };
+    expect(firewallPolicy(bare).relay.filter((r) => !r.source.cidr.includes(":")).length).toBeLessThan(SECURITY_GROUP_INBOUND_RULES);
   });
 
   it("names the entry at fault and proposes a fix for malformed ones", () => {

@@ -36,9 +36,10 @@ function tcpAccepts(ruleset: string): string[] {
 }
 
 describe("the core's ruleset", () => {
-  it("admits the node and SSH from each of its relays' private addresses, and nothing else", () => {
+  it("admits the node and SSH from each of its relays' private addresses, the scrapes from the monitoring host, and nothing else", () => {
     const m = poolModel({ relays: 3, adminCidrs: ["203.0.113.0/28", "2001:db8:a::/48"] });
     const [r1, r2, r3] = m.relays.map((r) => r.privateIp);
+    const monitor = m.monitor!.privateIp;
     expect(tcpAccepts(renderNftables(m, m.core)).sort()).toEqual(
       [
         `ip saddr ${r1}/32 -> 3001`,
@@ -47,6 +48,8 @@ describe("the core's ruleset", () => {
         `ip saddr ${r1}/32 -> 22`,
         `ip saddr ${r2}/32 -> 22`,
         `ip saddr ${r3}/32 -> 22`,
+        `ip saddr ${monitor}/32 -> 12798`,
+        `ip saddr ${monitor}/32 -> 9100`,
       ].sort(),
     );
   });
@@ -59,7 +62,7 @@ describe("the core's ruleset", () => {
         for (const cidr of adminCidrs) expect(core).not.toContain(cidr);
         expect(core).not.toMatch(/meta nfproto ipv[46] tcp/);
         expect(core).not.toContain("ct count");
-        expect(tcpAccepts(core)).toHaveLength(2 * relays);
+        expect(tcpAccepts(core)).toHaveLength(2 * relays + 2);
       }),
       { numRuns: 40 },
     );
@@ -71,7 +74,14 @@ describe("a relay's ruleset", () => {
   const relay = renderNftables(m, host(m, "relay-2"));
 
   it("admits the node from the whole IPv4 internet and SSH from the admin networks, kept in one set per family", () => {
-    expect(tcpAccepts(relay)).toEqual(["meta nfproto ipv4 -> 3001", "ip saddr @admin_ipv4 -> 22", "ip6 saddr @admin_ipv6 -> 22"]);
+    const monitor = m.monitor!.privateIp;
+    expect(tcpAccepts(relay)).toEqual([
+      `ip saddr ${monitor}/32 -> 12798`,
+      `ip saddr ${monitor}/32 -> 9100`,
+      "meta nfproto ipv4 -> 3001",
+      "ip saddr @admin_ipv4 -> 22",
+      "ip6 saddr @admin_ipv6 -> 22",
+    ]);
     expect(relay).toContain("\tset admin_ipv4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n\t\telements = { 203.0.113.0/28 }\n\t}");
     expect(relay).toContain("\t\telements = { 2001:db8:a::/48 }");
   });
@@ -103,7 +113,12 @@ describe("every host's ruleset", () => {
       // A relay's outbound is open (it dials peers on any port); the core's goes where it is needed (egress.ts).
       const output = h.role === "core" ? "policy drop;\n\t\toif \"lo\" accept" : "policy accept;\n\t}";
       expect(ruleset).toContain(`\tchain output {\n\t\ttype filter hook output priority filter; ${output}`);
-      expect(inputStatements(ruleset).slice(0, 13)).toEqual([
+      // The monitoring host's scrapes are admitted right before the metrics port's drop (the pool hosts').
+      const statements = inputStatements(ruleset);
+      const drop = statements.indexOf("tcp dport 12798 drop");
+      const scrapes = h.role === "monitor" ? [] : [`ip saddr ${m.monitor!.privateIp}/32 tcp dport 12798 accept`, `ip saddr ${m.monitor!.privateIp}/32 tcp dport 9100 accept`];
+      expect(statements.slice(drop - scrapes.length, drop)).toEqual(scrapes);
+      expect(statements.filter((x) => !scrapes.includes(x)).slice(0, 13)).toEqual([
         'iif "lo" accept',
         "icmp type echo-request update @echo_sources_ipv4 { ip saddr limit rate 5/second burst 10 packets } accept",
         "icmp type echo-request drop",
@@ -124,8 +139,14 @@ describe("every host's ruleset", () => {
     }
   });
 
-  it("never accepts the metrics port", () => {
-    for (const h of m.hosts) expect(tcpAccepts(renderNftables(m, h)).filter((a) => a.endsWith("-> 12798"))).toEqual([]);
+  it("accepts the metrics ports from the monitoring host alone, and from nobody in a pool without one", () => {
+    for (const h of m.hosts) {
+      const accepts = tcpAccepts(renderNftables(m, h)).filter((a) => a.endsWith("-> 12798") || a.endsWith("-> 9100"));
+      expect(accepts, h.name).toEqual(h.role === "monitor" ? [] : [`ip saddr ${m.monitor!.privateIp}/32 -> 12798`, `ip saddr ${m.monitor!.privateIp}/32 -> 9100`]);
+    }
+    const bare = poolModel({ relays: 2, monitoring: false });
+    expect(bare.monitor).toBeUndefined();
+    for (const h of bare.hosts) expect(tcpAccepts(renderNftables(bare, h)).filter((a) => a.endsWith("-> 12798") || a.endsWith("-> 9100"))).toEqual([]);
   });
 
   it("replaces its own table and only it, in one file with no includes and no interface but loopback", () => {

@@ -13,6 +13,9 @@ export function rawConfig(network: "mainnet" | "preprod" | "preview", overrides:
     network,
     adminCidrs: ["203.0.113.7/32"],
     sshPublicKey: EXAMPLE_SSH_KEY,
+    // Monitoring is on by default and needs a channel: on AWS the email goes through SNS. A pool on own
+    // servers has no monitoring host unless the test lists one (test/features/monitoring/wiring.test.ts).
+    ...(overrides.backend === "ssh" ? { monitoring: false } : { alertEmail: "ops@example.com" }),
   };
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...base, ...overrides })) {

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
 import { checkDataVolume, checkInstanceType } from "../../components/backends/aws/sizing";
 import { DEFAULT_INSTANCE_TYPES } from "../../components/backends/aws/instance-types";
-import type { HostRole } from "../../components/model/pool";
+import type { NodeRole } from "../../components/model/pool";
 import { HARDWARE_FLOOR, NETWORKS, NETWORK_NAMES } from "../../components/networks/networks";
 
 const x86Types = [...INSTANCE_TYPES.values()].filter((t) => t.architecture === "x86_64");
 const armTypes = [...INSTANCE_TYPES.values()].filter((t) => t.architecture === "arm64");
 
-const request = (instanceType: string, network: (typeof NETWORK_NAMES)[number], allowBelowRecommended = false, role: HostRole = "relay") => ({
+const request = (instanceType: string, network: (typeof NETWORK_NAMES)[number], allowBelowRecommended = false, role: NodeRole = "relay") => ({
   role,
   instanceTypeSetting: `stakepool:${role}InstanceType`,
   instanceType,

@@ -138,7 +138,14 @@ describeWith({ tools: ["python3", "tar"] }, "the node's configuration at start",
     const settings = JSON.parse(readFileSync(box.at(NODE_CONFIG_OVERLAY_FILE), "utf8")) as Record<string, unknown>;
     const running = JSON.parse(readFileSync(path.join(share, KIT_NODE_CONFIG_NAME), "utf8")) as Record<string, unknown>;
     expect(settings.TargetNumberOfActivePeers).toBeGreaterThanOrEqual(27);
-    expect(running).toEqual({ ...release, ...settings });
+    // With a monitoring host, the root namespace's backends are replaced whole (an array), the rest of
+    // the release's tracing settings kept (objects merge key by key, RFC 7386).
+    type Trace = Record<string, Record<string, unknown>>;
+    const releaseTrace = release.TraceOptions as Trace;
+    const ours = (settings.TraceOptions as Trace)[""]!;
+    expect(ours.backends).toContain("PrometheusSimple suffix 10.30.0.11 12798");
+    expect(running).toEqual({ ...release, ...settings, TraceOptions: { ...releaseTrace, "": { ...releaseTrace[""], ...ours } } });
+    expect((running.TraceOptions as Trace)[""]).toMatchObject({ severity: releaseTrace[""]!.severity, detail: releaseTrace[""]!.detail });
   });
 
   it("merges objects key by key and removes a key set to null; refuses to touch genesis", () => {

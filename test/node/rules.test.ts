@@ -3,6 +3,8 @@
  * every file the kit ships for the three committed stacks passes them, and crafted files the node would
  * refuse or misread are caught, with the reason.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planDeployment } from "../../components/deployment/deployment";
 import { NETWORKS } from "../../components/networks/networks";
@@ -31,11 +33,38 @@ describe("every file the kit ships to a node", () => {
     });
   }
 
-  it("gives the core PeerSharing false whether or not it has keys", () => {
-    for (const overrides of [{}, signingKeyConfig()]) {
+  it("gives the core PeerSharing false whether or not it has keys, and its metrics listener to the monitoring host when there is one", () => {
+    for (const overrides of [{ monitoring: false }, { ...signingKeyConfig(), monitoring: false }]) {
       const core = planDeployment(testPool("preview", overrides)).hosts.find((h) => h.host.role === "core")!;
       expect(JSON.parse(core.planFiles.get("node-config.json")!)).toEqual({ PeerSharing: false });
     }
+    const watched = planDeployment(testPool("preview")).hosts.find((h) => h.host.role === "core")!;
+    expect(JSON.parse(watched.planFiles.get("node-config.json")!)).toEqual({
+      PeerSharing: false,
+      TraceOptions: { "": { backends: ["EKGBackend", "Forwarder", `PrometheusSimple suffix ${watched.host.privateIp} 12798`, "Stdout HumanFormatColoured"] } },
+    });
+  });
+
+  it("accepts the official mainnet config's own root backends (the upstream vector: cardano-node configuration/cardano/mainnet-config.json)", () => {
+    const upstream = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/monitoring/mainnet-trace-options.json"), "utf8")) as { TraceOptions: { "": { backends: string[] } } };
+    expect(checkNodeSettings({ TraceOptions: { "": { backends: upstream.TraceOptions[""].backends } } }, NETWORKS.mainnet)).toEqual([]);
+  });
+
+  it.each([
+    [{ "": { backends: ["EKGBackend", "PrometheusSimple suffix 10.0.0.1 12798"] } }, []],
+    [{ "": { backends: ["PrometheusSimple 12798"] } }, []],
+    [{ "": { backends: ["PrometheusSimple nosuffix 127.0.0.1 12798", "Stdout MachineFormat"] } }, []],
+    [{ "": { backends: ["EKGBackend"] } }, ["0 PrometheusSimple entries"]],
+    [{ "": { backends: ["PrometheusSimple suffix 10.0.0.1 12798", "PrometheusSimple 12799"] } }, ["2 PrometheusSimple entries"]],
+    [{ "": { backends: ["PrometheusSimple suffix 10.0.0.1 99999"] } }, ["is not one trace-dispatcher reads", "0 PrometheusSimple entries"]],
+    [{ "": { backends: ["PrometheusSimple suffix 10.0.0.1"] } }, ["is not one trace-dispatcher reads", "0 PrometheusSimple entries"]],
+    [{ "": { backends: ["Stdout Coloured", "PrometheusSimple 12798"] } }, ["is not one trace-dispatcher reads"]],
+    [{ "": { backends: ["PrometheusSimple 12798"], severity: "Debug" } }, ["root namespace's backends only"]],
+    [{ ChainDB: { backends: ["PrometheusSimple 12798"] } }, ["root namespace"]],
+  ])("checks TraceOptions %j as trace-dispatcher reads its backends", (traceOptions, expected) => {
+    const problems = checkNodeSettings({ TraceOptions: traceOptions }, NETWORKS.preview);
+    expect(problems.length).toBe(expected.length);
+    expected.forEach((text, i) => expect(problems[i]).toContain(text));
   });
 
   for (const [network, overrides] of STACKS) {

@@ -155,12 +155,14 @@ describe("the plan's reader of a stack file", () => {
   });
 
   it("refuses what the CLI refuses, naming the file and the key, without a stack trace", () => {
+    // The line a setting appended to the committed stack lands on.
+    const APPENDED = PREVIEW.split("\n").length;
     for (const [lines, says] of [
       ["  stakepool:rootVolumeGiB: 2.5\n", "stacks/Pulumi.t.yaml: stakepool:rootVolumeGiB: the Pulumi CLI refuses it before the program runs: Stack 't' with configuration key 'rootVolumeGiB' must be of type 'integer'"],
-      ["  stakepool:relays: 3\n", 'stacks/Pulumi.t.yaml: is refused as YAML: line 16: mapping key "stakepool:relays" already defined at line 6'],
+      ["  stakepool:relays: 3\n", `stacks/Pulumi.t.yaml: is refused as YAML: line ${APPENDED}: mapping key "stakepool:relays" already defined at line 6`],
       ["  stakepool:ami: .inf\n", "stacks/Pulumi.t.yaml: stakepool:ami: the Pulumi CLI refuses it before the program runs: json: unsupported value: +Inf"],
       ["  stakepool:mithrilBootstrap: yes\n", "Stack 't' with configuration key 'mithrilBootstrap' must be of type 'boolean'"],
-      ["  stakepool:ami: !!int x\n", "stacks/Pulumi.t.yaml: is refused as YAML: line 16: cannot decode !!str `x` as a !!int"],
+      ["  stakepool:ami: !!int x\n", `stacks/Pulumi.t.yaml: is refused as YAML: line ${APPENDED}: cannot decode !!str \`x\` as a !!int`],
     ] as const) {
       const message = refusal(`${PREVIEW}${lines}`);
       expect(message, lines).toContain(says);

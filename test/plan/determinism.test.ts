@@ -31,11 +31,13 @@ describe("a larger mainnet pool", () => {
     const files = await planWith("mainnet", rawConfig("mainnet", { relays: 10, availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"], dnsZone: "pool.example.com" }));
     const resources = resourcesOf(files);
     const count = (type: string) => resources.filter((r) => r.type === type).length;
-    expect(count("aws:ec2/instance:Instance")).toBe(11);
+    // 1 core, 10 relays and the monitoring host.
+    expect(count("aws:ec2/instance:Instance")).toBe(12);
     expect(count("aws:ec2/eip:Eip")).toBe(10);
     expect(count("aws:ec2/subnet:Subnet")).toBe(3);
     // node and SSH from each of the 10 relays
-    expect(resources.filter((r) => r.name.startsWith("pool-sg-core-") && r.type.endsWith("SecurityGroupIngressRule"))).toHaveLength(20);
+    // Node and SSH from each of 10 relays, and the two scrapes from the monitoring host.
+    expect(resources.filter((r) => r.name.startsWith("pool-sg-core-") && r.type.endsWith("SecurityGroupIngressRule"))).toHaveLength(22);
     const protectedTypes = ["aws:ebs/volume:Volume", "aws:ec2/eip:Eip", "aws:route53/record:Record"];
     expect(count("aws:route53/record:Record")).toBe(10);
     for (const r of resources.filter((x) => protectedTypes.includes(x.type))) {
@@ -44,7 +46,9 @@ describe("a larger mainnet pool", () => {
     for (const r of resources.filter((x) => x.type === "aws:ec2/instance:Instance")) {
       expect(r.options?.protect, r.name).toBeUndefined();
     }
-    const hosts = JSON.parse(files["hosts.json"]!) as Array<{ memoryGiB: number; dataDiskGiB: number }>;
-    expect(hosts.every((h) => h.memoryGiB >= 24 && h.dataDiskGiB >= 300)).toBe(true);
+    const hosts = JSON.parse(files["hosts.json"]!) as Array<{ role: string; memoryGiB: number; dataDiskGiB: number }>;
+    // Every node host meets mainnet's recommendation; the monitoring host runs no node.
+    expect(hosts.filter((h) => h.role !== "monitor").every((h) => h.memoryGiB >= 24 && h.dataDiskGiB >= 300)).toBe(true);
+    expect(hosts.filter((h) => h.role === "monitor")).toHaveLength(1);
   });
 });

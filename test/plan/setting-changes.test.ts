@@ -135,8 +135,9 @@ function reportOf(before: PlanFiles, after: PlanFiles): ChangeReport {
 /** Each host's restarting step waits for the previous host's in the rollout: restarts never overlap. */
 function restartsRoll(files: PlanFiles): boolean {
   const resources = JSON.parse(files["resources.json"]!) as Array<{ name: string; options?: { dependsOn?: string[] } }>;
-  const { rollout } = JSON.parse(files["deployment.json"]!) as { rollout: string[] };
-  return rollout.slice(1).every((host, i) => {
+  // The hosts that run a node (the monitoring host runs none), in rollout order.
+  const rollout = (JSON.parse(files["deployment.json"]!) as { rollout: string[] }).rollout.filter((host) => resources.some((r) => r.name === `pool-${host}-node`));
+  return rollout.length > 1 && rollout.slice(1).every((host, i) => {
     const step = resources.find((r) => r.name === `pool-${host}-node`);
     return step?.options?.dependsOn?.includes(`command:remote:Command::pool-${rollout[i]!}-node`) === true;
   });

@@ -14,7 +14,27 @@ describe("the pool model", () => {
     const zone = (name: string) => placement.hosts.get(name)!.availabilityZone;
     expect(zone(m.core.name)).toBe("us-east-2c");
     expect(m.relays.map((r) => zone(r.name))).toEqual(["us-east-2c", "us-east-2a", "us-east-2c", "us-east-2a", "us-east-2b"]);
-    expect(m.hosts.map((h) => h.name)).toEqual(["core", "relay-1", "relay-2", "relay-3", "relay-4", "relay-5"]);
+    expect(m.hosts.map((h) => h.name)).toEqual(["core", "relay-1", "relay-2", "relay-3", "relay-4", "relay-5", "monitor"]);
+    // The monitoring host sits in the first zone, below the core's offset, whatever the relays.
+    expect(zone("monitor")).toBe("us-east-2c");
+  });
+
+  it("keeps the monitoring host's zone and address whatever the relays, and lets the operator pin it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), (relays) => {
+        const { model: m, placement } = testPlacement("preview", { relays });
+        expect(m.monitor!.privateIp).toBe("10.30.0.9");
+        expect(placement.hosts.get("monitor")!.availabilityZone).toBe("us-east-2a");
+        expect(placement.hosts.get("monitor")!.instanceType.name).toBe("t3.small");
+        expect(m.hosts.filter((h) => h.privateIp === m.monitor!.privateIp)).toHaveLength(1);
+      }),
+      { numRuns: 20 },
+    );
+    const pinned = testPlacement("preview", { hostZones: { monitor: "us-east-2b" } });
+    expect(pinned.placement.hosts.get("monitor")!.availabilityZone).toBe("us-east-2b");
+    expect(pinned.model.monitor!.privateIp).toBe("10.30.1.9");
+    expect(pinned.model.monitor!.dataDisk).toEqual({ kind: "folder" });
+    expect(testPlacement("preview", { monitoring: false }).model.monitor).toBeUndefined();
   });
 
   it("keeps every host's address when relays are added", () => {
@@ -57,18 +77,24 @@ describe("the firewall policy", () => {
         }
         expect(policy.core.every((r) => r.source.kind === "host")).toBe(true);
         expect(policy.core.some((r) => r.source.cidr === `${m.core.privateIp}/32`)).toBe(false);
-        expect(new Set(policy.core.map((r) => r.port))).toEqual(new Set([3001, 22]));
+        // And the monitoring host's scrapes, from its address alone.
+        expect(new Set(policy.core.map((r) => r.port))).toEqual(new Set([3001, 22, 12798, 9100]));
+        for (const port of [12798, 9100]) expect(policy.core.filter((r) => r.port === port).map((r) => r.source.cidr)).toEqual([`${m.monitor!.privateIp}/32`]);
       }),
     );
   });
 
-  it("opens relays to the node port from anywhere and SSH from the admin networks only; metrics never", () => {
+  it("opens relays to the node port from anywhere and SSH from the admin networks only; metrics to the monitoring host only", () => {
     const m = model("mainnet", { adminCidrs: ["198.51.100.0/24", "203.0.113.7/32"] });
     const policy = firewallPolicy(m);
     expect(policy.relay.filter((r) => r.port === 3001).map((r) => r.source.cidr)).toEqual(["0.0.0.0/0"]);
     expect(policy.relay.filter((r) => r.port === 22).map((r) => r.source.cidr)).toEqual(["198.51.100.0/24", "203.0.113.7/32"]);
-    expect([...policy.core, ...policy.relay].some((r) => r.port === 12798)).toBe(false);
-    const keys = [...policy.core, ...policy.relay].map((r) => r.key);
-    expect(new Set(keys).size).toBe(keys.length);
+    for (const port of [12798, 9100]) expect(policy.relay.filter((r) => r.port === port).map((r) => r.source.cidr)).toEqual([`${m.monitor!.privateIp}/32`]);
+    // The monitoring host: SSH from the relays, nothing else.
+    expect(policy.monitor.map((r) => `${r.port}<-${r.source.cidr}`)).toEqual(m.relays.map((r) => `22<-${r.privateIp}/32`));
+    // Each role's rules are named apart (one security group per role: a key names a rule resource in it).
+    for (const rules of [policy.core, policy.relay, policy.monitor]) expect(new Set(rules.map((r) => r.key)).size).toBe(rules.length);
+    const bare = firewallPolicy(model("mainnet", { monitoring: false }));
+    expect([...bare.core, ...bare.relay, ...bare.monitor].some((r) => r.port === 12798 || r.port === 9100)).toBe(false);
   });
 });

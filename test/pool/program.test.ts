@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 describe("the preview pool's resource graph", () => {
-  it("has one VPC, two public subnets, one core and two relays with their volumes and addresses", () => {
+  it("has one VPC, two public subnets, one core and two relays with their volumes and addresses, and a monitoring host without one", () => {
     const counts = Object.fromEntries(
       [
         "aws:ec2/vpc:Vpc",
@@ -41,12 +41,12 @@ describe("the preview pool's resource graph", () => {
       "aws:ec2/subnet:Subnet": 2,
       "aws:ec2/internetGateway:InternetGateway": 1,
       "aws:ec2/route:Route": 1,
-      "aws:ec2/instance:Instance": 3,
+      "aws:ec2/instance:Instance": 4,
       "aws:ebs/volume:Volume": 3,
       "aws:ec2/volumeAttachment:VolumeAttachment": 3,
       "aws:ec2/eip:Eip": 2,
       "aws:ec2/eipAssociation:EipAssociation": 2,
-      "aws:ec2/securityGroup:SecurityGroup": 2,
+      "aws:ec2/securityGroup:SecurityGroup": 3,
     });
     expect(new Set(byType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone)).size).toBe(2);
   });
@@ -112,7 +112,7 @@ describe("the preview pool's resource graph", () => {
       .filter((h) => h.role === "relay")
       .map((h) => `${h.privateIp}/32`);
     expect(coreRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual(
-      relayIps.flatMap((ip) => [`22<-${ip}`, `3001<-${ip}`]).sort(),
+      [...relayIps.flatMap((ip) => [`22<-${ip}`, `3001<-${ip}`]), "12798<-10.30.0.9/32", "9100<-10.30.0.9/32"].sort(),
     );
     expect(coreRules.every((r) => r.inputs.fromPort === r.inputs.toPort && r.inputs.ipProtocol === "tcp")).toBe(true);
   });
@@ -121,12 +121,19 @@ describe("the preview pool's resource graph", () => {
     const relayRules = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
       (r) => r.inputs.securityGroupId === "<id of pool-sg-relay>",
     );
-    expect(relayRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual(["22<-203.0.113.7/32", "3001<-0.0.0.0/0"]);
+    expect(relayRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual([
+      "12798<-10.30.0.9/32",
+      "22<-203.0.113.7/32",
+      "3001<-0.0.0.0/0",
+      "9100<-10.30.0.9/32",
+    ]);
+    const monitorRules = byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === "<id of pool-sg-monitor>");
+    expect(monitorRules.map((r) => `${String(r.inputs.fromPort)}<-${String(r.inputs.cidrIpv4)}`).sort()).toEqual(["22<-10.30.0.11/32", "22<-10.30.1.12/32"]);
   });
 
   it("uses each host's security group and subnet", () => {
     for (const instance of byType("aws:ec2/instance:Instance")) {
-      const role = instance.name === "pool-core" ? "core" : "relay";
+      const role = instance.name === "pool-core" ? "core" : instance.name === "pool-monitor" ? "monitor" : "relay";
       expect(instance.inputs.vpcSecurityGroupIds).toEqual([`<id of pool-sg-${role}>`]);
       expect(String(instance.inputs.subnetId)).toMatch(/^<id of pool-vpc-us-east-2[ab]>$/);
     }
@@ -138,12 +145,15 @@ describe("what reaches the hosts after boot", () => {
     const all = byType("command:remote:Command");
     // Each server's gate (`-up`) is the one command that is not a delivery.
     const commands = all.filter((c) => !c.name.endsWith("-up"));
-    expect(all.filter((c) => c.name.endsWith("-up")).map((c) => c.name).sort()).toEqual(["pool-core-up", "pool-relay-1-up", "pool-relay-2-up"]);
+    expect(all.filter((c) => c.name.endsWith("-up")).map((c) => c.name).sort()).toEqual(["pool-core-up", "pool-monitor-up", "pool-relay-1-up", "pool-relay-2-up"]);
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ["core", "relay-1", "relay-2"].flatMap((h) => ["system", "firewall", "node-setup", "topology", "node"].map((k) => `pool-${h}-${k}`)).sort(),
+      [
+        ...["core", "relay-1", "relay-2"].flatMap((h) => ["system", "firewall", "node-setup", "topology", "node", "node-exporter"].map((k) => `pool-${h}-${k}`)),
+        ...["system", "firewall", "monitoring"].map((k) => `pool-monitor-${k}`),
+      ].sort(),
     );
     for (const c of all) {
-      const [, host] = /^pool-(core|relay-\d+)-([\w-]+)$/.exec(c.name)!;
+      const [, host] = /^pool-(core|relay-\d+|monitor)-([\w-]+)$/.exec(c.name)!;
       expect(c.parent).toBe(`stakepool:host:Host::pool-${host}`);
       // Names the server, so a replaced server (same address) receives everything again.
       expect(String(c.inputs.create)).toMatch(new RegExp(`^# for server <id of pool-${host}>\n`));
@@ -194,12 +204,14 @@ describe("the plan's files", () => {
     expect(hosts.map((h) => Object.keys(h).sort())).toEqual(
       hosts.map(() => ["availabilityZone", "dataDiskGiB", "instanceType", "memoryGiB", "name", "privateIp", "publicIp", "role"]),
     );
-    expect(hosts.map((h) => [h.name, h.role])).toEqual([["core", "core"], ["relay-1", "relay"], ["relay-2", "relay"]]);
-    for (const h of hosts) {
+    expect(hosts.map((h) => [h.name, h.role])).toEqual([["core", "core"], ["relay-1", "relay"], ["relay-2", "relay"], ["monitor", "monitor"]]);
+    for (const h of hosts.filter((x) => x.role !== "monitor")) {
       expect(String(h.publicIp)).toMatch(/^<publicIp of pool-(core|relay-\d+)>$/);
       expect(h.memoryGiB).toBeGreaterThanOrEqual(4);
       expect(h.dataDiskGiB).toBeGreaterThanOrEqual(24);
     }
+    // The monitoring host: t3.small, no chain database.
+    expect(hosts.at(-1)).toMatchObject({ instanceType: "t3.small", memoryGiB: 2, dataDiskGiB: 0, privateIp: "10.30.0.9" });
   });
 
   it("give each server its user data as a secret: it holds the server's private host key", () => {
@@ -216,7 +228,8 @@ describe("the plan's files", () => {
     const md = plan.files.get("plan.md")!;
     expect(md).toContain("| core | 3001/tcp | cardano-node | relay-1 (10.30.0.11/32), relay-2 (10.30.1.12/32) |");
     expect(md).toContain("| relay-1, relay-2 | 22/tcp | SSH | admin 203.0.113.7/32 |");
-    expect(md).toContain("| core | 12798/tcp | node metrics | nobody |");
+    expect(md).toContain("| core | 12798/tcp | node metrics | monitor (10.30.0.9/32) |");
+    expect(md).toContain("| monitor | 22/tcp | SSH | relay-1 (10.30.0.11/32), relay-2 (10.30.1.12/32) |");
     expect(md).toContain("## Peers");
   });
 });

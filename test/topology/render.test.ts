@@ -80,7 +80,7 @@ describe("each relay's topology", () => {
       const groupOfRelay = new Map<string, string>();
       for (const g of groups) for (const r of g.relays) groupOfRelay.set(peerKey(r), g.key);
       const own = new Set(model.hosts.map((h) => h.privateIp));
-      expect([...files.keys()].sort()).toEqual(model.hosts.map((h) => h.name).sort());
+      expect([...files.keys()].sort()).toEqual([model.core, ...model.relays].map((h) => h.name).sort());
 
       for (const relay of model.relays) {
         const topology = parsed(files.get(relay.name)!);

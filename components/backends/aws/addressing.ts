@@ -158,3 +158,11 @@ export function placeHosts(hostNames: readonly string[], zones: readonly string[
 export function hostAddress(subnet: SubnetSpec, relayNumber: number): string {
   return ipv4HostAt(subnet.cidr, CORE_OFFSET + relayNumber);
 }
+
+/** The monitoring host's offset: just below the core's, which no relay can ever take. */
+export const MONITOR_OFFSET = CORE_OFFSET - 1;
+
+/** The monitoring host's static private IP in its subnet (offset 9). */
+export function monitorAddress(subnet: SubnetSpec): string {
+  return ipv4HostAt(subnet.cidr, MONITOR_OFFSET);
+}

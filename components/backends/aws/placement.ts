@@ -8,12 +8,16 @@ import { Findings } from "../../config/problems";
 import { AUTO_VALUE, fullKey, type Settings } from "../../config/settings";
 import { checkSshPublicKey } from "../../config/ssh-key";
 import { checkRelayDnsName } from "../../metadata/relay-dns";
-import type { HostRole, HostSpec } from "../../model/pool";
+import type { HostSpec, NodeRole } from "../../model/pool";
 import type { NetworkProfile } from "../../networks/networks";
-import { checkVpcCidr, hostAddress, placeHosts, planSubnets, resolveZones, type SubnetSpec } from "./addressing";
-import { DEFAULT_INSTANCE_TYPES, type InstanceTypeInfo } from "./instance-types";
+import { checkVpcCidr, hostAddress, monitorAddress, placeHosts, planSubnets, resolveZones, type SubnetSpec } from "./addressing";
+import { DEFAULT_INSTANCE_TYPES, lookupInstanceType, type InstanceTypeInfo } from "./instance-types";
+import { MONITOR_INSTANCE_TYPE, MONITOR_ROOT_GIB } from "./monitor-sizing";
 import { checkDataVolume, checkInstanceType } from "./sizing";
 import { DATA_VOLUME_TAG } from "./tags";
+
+/** The monitoring host's name on AWS. */
+export const MONITOR_NAME = "monitor";
 
 /** The login user of Canonical's Ubuntu images (cloud-init's default user), with passwordless sudo. */
 export const UBUNTU_LOGIN_USER = "ubuntu";
@@ -67,7 +71,7 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
   const findings = new Findings();
   const allowBelowRecommended = settings.allowBelowRecommended;
 
-  const sizes = new Map<HostRole, InstanceTypeInfo | undefined>();
+  const sizes = new Map<NodeRole, InstanceTypeInfo | undefined>();
   for (const role of ["core", "relay"] as const) {
     const key = role === "core" ? "coreInstanceType" : "relayInstanceType";
     const instanceType = settings[key] === AUTO_VALUE ? DEFAULT_INSTANCE_TYPES[network.name][role] : settings[key];
@@ -110,7 +114,9 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
   const relayInfo = sizes.get("relay");
   const relayNames = Array.from({ length: settings.relays }, (_, i) => `relay-${i + 1}`);
   const hostNames = ["core", ...relayNames];
-  const placement = placeHosts(hostNames, zones.zones, settings.hostZones);
+  // The monitoring host takes the first zone unless pinned: never a place that depends on the relay count.
+  const placement = placeHosts([...hostNames, ...(settings.monitoring ? [MONITOR_NAME] : [])], zones.zones, settings.hostZones);
+  const monitorZone = settings.hostZones[MONITOR_NAME] !== undefined ? placement.zones.get(MONITOR_NAME) : zones.zones[0];
   findings.absorb(placement.findings);
   const planned = vpc.cidr ? planSubnets(vpc.cidr, zones.zones) : undefined;
   if (planned) findings.absorb(planned.findings);
@@ -121,7 +127,7 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
 
   const subnets = planned.subnets;
   const placed = new Map<string, AwsHostPlacement>();
-  const host = (role: HostRole, relayNumber: number, info: InstanceTypeInfo): HostSpec => {
+  const host = (role: NodeRole, relayNumber: number, info: InstanceTypeInfo): HostSpec => {
     const name = role === "core" ? "core" : `relay-${relayNumber}`;
     const subnet = subnets.find((s) => s.availabilityZone === placement.zones.get(name))!;
     placed.set(name, { availabilityZone: subnet.availabilityZone, subnetCidr: subnet.cidr, instanceType: info, rootVolumeGiB: settings.rootVolumeGiB });
@@ -142,6 +148,25 @@ export function placeOnAws(settings: Settings, region: string, network: NetworkP
     };
   };
   const hosts = [host("core", 0, coreInfo), ...relayNames.map((_, i) => host("relay", i + 1, relayInfo))];
+  if (settings.monitoring) {
+    const subnet = subnets.find((s) => s.availabilityZone === monitorZone)!;
+    const info = lookupInstanceType(MONITOR_INSTANCE_TYPE)!;
+    placed.set(MONITOR_NAME, { availabilityZone: subnet.availabilityZone, subnetCidr: subnet.cidr, instanceType: info, rootVolumeGiB: MONITOR_ROOT_GIB });
+    hosts.push({
+      name: MONITOR_NAME,
+      role: "monitor",
+      relayNumber: 0,
+      privateIp: monitorAddress(subnet),
+      ipv6: false,
+      memoryGiB: info.memoryGiB,
+      // No chain database: its metrics live on the root volume (./monitor-sizing.ts).
+      dataDiskGiB: 0,
+      login: { user: UBUNTU_LOGIN_USER, port: 22 },
+      dataDisk: { kind: "folder" },
+      timeServer: AMAZON_TIME_SYNC,
+      adminSync: false,
+    });
+  }
   return {
     hosts,
     placement: {

@@ -17,6 +17,7 @@ export interface SecurityGroupsArgs {
 const PURPOSE: Readonly<Record<HostRole, string>> = {
   core: "Stake pool core: node and SSH from its own relays only",
   relay: "Stake pool relays: node from anywhere, SSH from admin networks",
+  monitor: "Stake pool monitoring: SSH from its relays only",
 };
 
 export class SecurityGroups extends pulumi.ComponentResource {
@@ -30,7 +31,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
     const parent = { parent: this };
     const ids: Partial<Record<HostRole, pulumi.Output<string>>> = {};
 
-    for (const role of ["core", "relay"] as const) {
+    const roles: HostRole[] = model.monitor === undefined ? ["core", "relay"] : ["core", "relay", "monitor"];
+    for (const role of roles) {
       const groupName = `${name}-${role}`;
       // The description is fixed: changing a group's description replaces the group.
       const group = new aws.ec2.SecurityGroup(groupName, {

@@ -6,11 +6,11 @@
 import { fullKey } from "../../config/settings";
 import { Findings } from "../../config/problems";
 import { HARDWARE_FLOOR, type NetworkProfile } from "../../networks/networks";
-import type { HostRole } from "../../model/pool";
+import type { NodeRole } from "../../model/pool";
 import { DEFAULT_INSTANCE_TYPES, INSTANCE_TYPES, KNOWN_FAMILIES, lookupInstanceType, type InstanceTypeInfo } from "./instance-types";
 
 export interface InstanceTypeRequest {
-  readonly role: HostRole;
+  readonly role: NodeRole;
   /** The setting the instance type came from, for messages. */
   readonly instanceTypeSetting: string;
   readonly instanceType: string;

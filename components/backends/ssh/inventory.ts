@@ -6,7 +6,8 @@
  * (`publicAddress`, default `address`), how the kit logs in (a user with passwordless sudo, never root;
  * a port), the server's SSH host key (deliveries accept no other), its memory and chain-database disk as
  * the operator declares them, and where the chain database lives (a disk by its stable name, or a folder
- * on the root disk).
+ * on the root disk). With monitoring, one more server has role `monitor`: reached like the core (through
+ * the first relay, at the address the relays use), never published, its metrics on its root disk.
  */
 import ipaddr from "ipaddr.js";
 import { Findings } from "../../config/problems";
@@ -16,6 +17,9 @@ import { checkHostKey } from "../../config/ssh-key";
 import { relayDnsNameError } from "../../metadata/relay-dns";
 import type { HostRole } from "../../model/pool";
 import { HARDWARE_FLOOR, type NetworkProfile } from "../../networks/networks";
+
+/** The monitoring host's floor: Prometheus, Alertmanager and Grafana fit in 2 GiB; 90 days of metrics in a few GB. */
+export const MONITOR_FLOOR = { memoryGiB: 2, diskGiB: 10 } as const;
 import { canonicalIp, notPublicReason, parseHost } from "../../topology/peer";
 
 /** The most relays a pool has (the same bound as `stakepool:relays`). */
@@ -36,13 +40,13 @@ const DOCUMENTATION_NAMES = /(^|\.)(example\.(com|net|org)|example|invalid|test|
 export interface SshServer {
   readonly name: string;
   readonly role: HostRole;
-  /** 0 for the core; 1, 2, … for the relays in the order listed. */
+  /** 0 for the core and the monitoring host; 1, 2, … for the relays in the order listed. */
   readonly relayNumber: number;
-  /** Where the kit connects over SSH (for the core: from the first relay). */
+  /** Where the kit connects over SSH (for the core and the monitoring host: from the first relay). */
   readonly address: string;
   /** The IPv4 address the pool's other hosts reach it at (topologies, host firewalls). */
   readonly privateAddress: string;
-  /** A relay's public IPv4 address or DNS name, registered on chain; undefined for the core. */
+  /** A relay's public IPv4 address or DNS name, registered on chain; undefined for the core and the monitoring host. */
   readonly publicAddress: string | undefined;
   readonly sshUser: string;
   readonly sshPort: number;
@@ -88,6 +92,8 @@ export function checkServers(raw: unknown, options: InventoryOptions): { servers
   const roles = raw.map((entry: unknown) => (isRecord(entry) ? entry.role : undefined));
   const cores = roles.filter((r) => r === "core").length;
   const relays = roles.filter((r) => r === "relay").length;
+  const monitors = roles.filter((r) => r === "monitor").length;
+  if (monitors > 1) findings.problem(SETTING, `has ${monitors} servers with role monitor; a pool has one monitoring host`, "keep one, and remove the others");
   if (cores === 0) findings.problem(SETTING, "has no core: one server must have role core (the block producer)", `pulumi config set --path ${singleQuote(`${SETTING}[0].role`)} core`);
   if (cores > 1) findings.problem(SETTING, `has ${cores} servers with role core; a pool has exactly one block producer`, "give the others role relay, or remove them");
   if (relays === 0) findings.problem(SETTING, "has no relay: a pool needs at least one (the core never talks to the network directly)", `add a server with role relay: pulumi config set --path ${singleQuote(`${SETTING}[1].role`)} relay`);
@@ -106,7 +112,8 @@ export function checkServers(raw: unknown, options: InventoryOptions): { servers
     }
   }
   // The core first, then the relays in the order listed.
-  const ordered = servers.map(({ index: _index, ...server }): SshServer => server).sort((a, b) => a.relayNumber - b.relayNumber);
+  const rank = (s: SshServer) => (s.role === "monitor" ? MAX_SSH_RELAYS + 1 : s.relayNumber);
+  const ordered = servers.map(({ index: _index, ...server }): SshServer => server).sort((a, b) => rank(a) - rank(b));
   return { servers: findings.problems.length === 0 ? ordered : undefined, findings };
 }
 
@@ -152,8 +159,9 @@ function checkServer(index: number, value: unknown, relayNumber: number, options
   if (name === undefined || name === "") findings.problem(at("name"), "is required: the host's name in the plan, its resources and its host name", set("name", "relay-1"));
   else if (!SERVER_NAME.test(name)) findings.problem(at("name"), `${JSON.stringify(name)} is not a host name: 2 to 20 lower-case letters, digits and hyphens, starting with a letter`, set("name", "relay-1"));
   const roleText = value.role;
-  const role: HostRole | undefined = roleText === "core" || roleText === "relay" ? roleText : undefined;
-  if (role === undefined) findings.problem(at("role"), roleText === undefined ? "is required: core or relay" : `must be core or relay (got ${JSON.stringify(roleText)})`, set("role", "relay"));
+  const role: HostRole | undefined = roleText === "core" || roleText === "relay" || roleText === "monitor" ? roleText : undefined;
+  if (role === undefined) findings.problem(at("role"), roleText === undefined ? "is required: core, relay or monitor" : `must be core, relay or monitor (got ${JSON.stringify(roleText)})`, set("role", "relay"));
+  const behindRelay = role === "core" || role === "monitor";
 
   // The addresses: where the kit connects, where the other hosts reach the server, what a relay registers.
   const ipv4 = (field: "address" | "privateAddress", required: boolean): string | undefined => {
@@ -173,14 +181,14 @@ function checkServer(index: number, value: unknown, relayNumber: number, options
   };
   const address = ipv4("address", true);
   const privateAddress = value.privateAddress === undefined ? address : ipv4("privateAddress", false);
-  if (role === "core" && value.privateAddress !== undefined && privateAddress !== undefined && privateAddress !== address) {
-    // The kit reaches the core through the first relay: at the address the relays use.
-    findings.problem(at("privateAddress"), `differs from the core's address (${address ?? "?"}); the kit reaches the core through the first relay, at the address the relays use`, `pulumi config rm --path ${singleQuote(at("privateAddress"))} and set address to the address the relays reach the core at`);
+  if (behindRelay && value.privateAddress !== undefined && privateAddress !== undefined && privateAddress !== address) {
+    // The kit reaches the core (and the monitoring host) through the first relay: at the address the relays use.
+    findings.problem(at("privateAddress"), `differs from the ${role}'s address (${address ?? "?"}); the kit reaches the ${role} through the first relay, at the address the relays use`, `pulumi config rm --path ${singleQuote(at("privateAddress"))} and set address to the address the relays reach the ${role} at`);
   }
 
   let publicAddress: string | undefined;
-  if (role === "core") {
-    if (value.publicAddress !== undefined) findings.problem(at("publicAddress"), "is set on the core: the core is reached through the first relay and is never published", `pulumi config rm --path ${singleQuote(at("publicAddress"))}`);
+  if (behindRelay) {
+    if (value.publicAddress !== undefined) findings.problem(at("publicAddress"), `is set on the ${role}: the ${role} is reached through the first relay and is never published`, `pulumi config rm --path ${singleQuote(at("publicAddress"))}`);
   } else if (role === "relay") {
     const given = text("publicAddress") ?? address;
     const field: Field = value.publicAddress === undefined ? "address" : "publicAddress";
@@ -230,21 +238,28 @@ function checkServer(index: number, value: unknown, relayNumber: number, options
       } else findings.warn(at(field), message);
     }
   };
-  if (memoryGiB !== undefined) below("memoryGiB", "memory", memoryGiB, HARDWARE_FLOOR.memoryGiB, rec.memoryGiB);
-  if (dataDiskGiB !== undefined) below("dataDiskGiB", "disk for the chain database", dataDiskGiB, HARDWARE_FLOOR.dataDiskGiB, rec.dataDiskGiB);
-
   const device = text("dataDevice");
-  if (device !== undefined && !STABLE_DEVICE.test(device)) {
+  if (role === "monitor") {
+    // Prometheus's few GB live on the root disk; dataDiskGiB is that disk's size.
+    if (memoryGiB !== undefined && memoryGiB < MONITOR_FLOOR.memoryGiB) findings.problem(at("memoryGiB"), `${memoryGiB} GiB of memory is below the monitoring host's floor of ${MONITOR_FLOOR.memoryGiB} GiB (Prometheus, Alertmanager and Grafana)`, "use a larger server");
+    if (dataDiskGiB !== undefined && dataDiskGiB < MONITOR_FLOOR.diskGiB) findings.problem(at("dataDiskGiB"), `${dataDiskGiB} GiB of disk is below the monitoring host's floor of ${MONITOR_FLOOR.diskGiB} GiB (90 days of metrics)`, "use a larger disk");
+    if (device !== undefined) findings.problem(at("dataDevice"), "is set on the monitoring host, which keeps its metrics on its root disk and has no chain database", `pulumi config rm --path ${singleQuote(at("dataDevice"))}`);
+  } else {
+    if (memoryGiB !== undefined) below("memoryGiB", "memory", memoryGiB, HARDWARE_FLOOR.memoryGiB, rec.memoryGiB);
+    if (dataDiskGiB !== undefined) below("dataDiskGiB", "disk for the chain database", dataDiskGiB, HARDWARE_FLOOR.dataDiskGiB, rec.dataDiskGiB);
+  }
+
+  if (role !== "monitor" && device !== undefined && !STABLE_DEVICE.test(device)) {
     findings.problem(
       at("dataDevice"),
       `${JSON.stringify(device)} is not a disk's stable name; /dev/sdX and /dev/nvmeXnY can name another disk after a reboot`,
       set("dataDevice", "/dev/disk/by-id/<the disk's name> (ls -l /dev/disk/by-id on the server)"),
     );
-  } else if (device === undefined && name) {
+  } else if (role !== "monitor" && device === undefined && name) {
     findings.warn(at("dataDevice"), `is not set: the chain database lives in a folder on ${name}'s root disk, whose size is yours to watch`);
   }
 
   if (findings.problems.length > before || !name || !role || !address || !privateAddress || !user || !port || !hostKey || !memoryGiB || !dataDiskGiB) return undefined;
   if (role === "relay" && publicAddress === undefined) return undefined;
-  return { name, role, relayNumber, address, privateAddress, publicAddress, sshUser: user, sshPort: port, hostKey, memoryGiB, dataDiskGiB, dataDevice: device };
+  return { name, role, relayNumber, address, privateAddress, publicAddress, sshUser: user, sshPort: port, hostKey, memoryGiB, dataDiskGiB, dataDevice: role === "monitor" ? undefined : device };
 }

@@ -23,7 +23,6 @@ export const AWS_ONLY_SETTINGS: readonly SettingKey[] = [
   "dataVolumeGiB",
   "rootVolumeGiB",
   "ami",
-  "alertEmail",
   "hostMetadata",
   "metadataBucket",
   "dnsZone",
@@ -37,7 +36,6 @@ const INSTEAD: Partial<Record<SettingKey, string>> = {
   relayInstanceType: "declare each server's memoryGiB in stakepool:servers",
   dataVolumeGiB: "declare each server's dataDiskGiB in stakepool:servers",
   hostMetadata: "host pool-metadata.json yourself and set stakepool:metadataUrl",
-  alertEmail: "watch the KES expiry with npm run kes or the monitoring's alerts",
   dnsZone: "give relays a DNS name as their publicAddress",
 };
 
@@ -69,6 +67,17 @@ export function placeOnSsh(
   checkSshSettings(settings, findings);
   const checked = checkServers(settings.servers, { network, allowBelowRecommended: settings.allowBelowRecommended, deploying: options.deploying });
   findings.absorb(checked.findings);
+  const monitors = (checked.servers ?? []).filter((s) => s.role === "monitor");
+  if (checked.servers && settings.monitoring && monitors.length === 0) {
+    findings.problem(
+      fullKey("servers"),
+      `has no server with role monitor, and ${fullKey("monitoring")} is on: Prometheus, Alertmanager and Grafana need a server of their own (2 GiB of memory and 10 GiB of disk are enough)`,
+      `add one (name, role monitor, address, sshUser, hostKey, memoryGiB, dataDiskGiB) to ${fullKey("servers")}, or pulumi config set ${fullKey("monitoring")} false`,
+    );
+  }
+  if (!settings.monitoring && monitors.length > 0) {
+    findings.problem(fullKey("servers"), `lists ${monitors[0]!.name} with role monitor, but ${fullKey("monitoring")} is false`, `pulumi config set ${fullKey("monitoring")} true, or remove ${monitors[0]!.name} from ${fullKey("servers")}`);
+  }
   if (!checked.servers || findings.problems.length > 0) return { hosts: undefined, placement: undefined, findings };
   const hosts = checked.servers.map(
     (s): HostSpec => ({

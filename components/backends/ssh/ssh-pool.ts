@@ -64,6 +64,9 @@ export class SshPool extends pulumi.ComponentResource {
     const server = (hostName: string): SshServer => placement.servers.get(hostName)!;
 
     const up = new Map<string, command.remote.Command>();
+    // The jump's SSH settings (its system step) name every host behind it: a host reached through it
+    // waits for them, or a newly added host behind it (the monitoring host) would be refused the jump.
+    const systemSteps = new Map<string, pulumi.Resource>();
     let previousRestart: pulumi.Resource | undefined;
     for (const hostName of deployment.rollout) {
       const { host, steps, via } = deployment.hosts.find((d) => d.host.name === hostName)!;
@@ -76,13 +79,14 @@ export class SshPool extends pulumi.ComponentResource {
         connection: connectionArgs(connection),
         create: onServer(serverId, preflightScript(host)),
         addPreviousOutputInEnv: false,
-      }, { ...parent, dependsOn: jump ? [up.get(jump.name)!] : [] });
+      }, { ...parent, dependsOn: jump ? [up.get(jump.name)!, ...(systemSteps.has(jump.name) ? [systemSteps.get(jump.name)!] : [])] : [] });
       up.set(host.name, check);
       let previous: pulumi.Resource | undefined;
       for (const step of steps) {
         const dependsOn = [check, ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
         previous = deliver(`${name}-${host.name}-${step.name}`, { connection, serverId, delivery: step.delivery, secret: step.secret }, { ...parent, dependsOn });
         if (step.effect === "restart") previousRestart = previous;
+        if (step.name === "system") systemSteps.set(host.name, previous);
       }
     }
 

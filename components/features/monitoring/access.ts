@@ -8,7 +8,6 @@
  * - the monitoring host: `AllowTcpForwarding local` and `PermitOpen` exactly MONITOR_FORWARDS.
  */
 import { SSH_PORT } from "../../networks/networks";
-import { ADMIN_USER } from "../../node/paths";
 import { GRAFANA_PORT, LOOPBACK, PROMETHEUS_PORT } from "./ports";
 
 /** The loopback ports a tunnel may reach on the monitoring host. */
@@ -19,10 +18,23 @@ export function relayPermitOpen(monitorPrivateIp: string): string {
   return `${monitorPrivateIp}:${SSH_PORT}`;
 }
 
+/** Where an SSH hop logs in: user, address, port (22 is left out of the command). */
+export interface SshHop {
+  readonly user: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+function hop(h: SshHop): string {
+  return h.port === SSH_PORT ? `${h.user}@${h.host}` : `${h.user}@${h.host}:${h.port}`;
+}
+
 /**
- * The one command the plan prints: Grafana on http://localhost:3000 while it runs. `jumpHost` is the
- * first relay's public address (an Elastic IP on AWS; the server's address on the SSH backend).
+ * The one command the plan prints: Grafana on http://localhost:3000 while it runs. `jump` is the first
+ * relay at its public address (an Elastic IP on AWS; the server's address on the SSH backend), `monitor`
+ * the monitoring host at its private address; each with the login user and port the backend gave it.
  */
-export function grafanaTunnelCommand(jumpHost: string, monitorPrivateIp: string, localPort = GRAFANA_PORT): string {
-  return `ssh -N -J ${ADMIN_USER}@${jumpHost} -L ${localPort}:${LOOPBACK}:${GRAFANA_PORT} ${ADMIN_USER}@${monitorPrivateIp}`;
+export function grafanaTunnelCommand(jump: SshHop, monitor: SshHop, localPort = GRAFANA_PORT): string {
+  const target = monitor.port === SSH_PORT ? `${monitor.user}@${monitor.host}` : `-p ${monitor.port} ${monitor.user}@${monitor.host}`;
+  return `ssh -N -J ${hop(jump)} -L ${localPort}:${LOOPBACK}:${GRAFANA_PORT} ${target}`;
 }

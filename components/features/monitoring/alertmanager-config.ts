@@ -21,6 +21,11 @@ import { duration, PRODUCTION_TIMING, REPEAT_CRITICAL, REPEAT_DEFAULT, type Moni
 
 /** What the host replaces with the content of `alerts.telegram.botTokenFile`. */
 export const TELEGRAM_TOKEN_PLACEHOLDER = "STAKEPOOL_TELEGRAM_BOT_TOKEN";
+/**
+ * In the SNS topic's ARN, the AWS account the plan cannot know: the monitoring host fills it in from its
+ * instance identity document (scripts/alertmanager-config.sh), as the plan shows.
+ */
+export const AWS_ACCOUNT_PLACEHOLDER = "STAKEPOOL_AWS_ACCOUNT_ID";
 
 export const RECEIVERS = { operator: "operator", heartbeat: "heartbeat", nobody: "nobody" } as const;
 

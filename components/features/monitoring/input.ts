@@ -66,7 +66,8 @@ const SMARTHOST = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})$/;
 const EMAIL = /^[^\s@"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 /** Alertmanager's `chat_id` is an int64 (config/notifiers.go `TelegramConfig`); Telegram's ids fit in 15 digits, and so in YAML's exact integers. */
 const CHAT_ID = /^-?[0-9]{1,15}$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
+/** The account may be the placeholder the monitoring host fills in from its identity document (pool/monitoring.ts). */
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:([0-9]{12}|STAKEPOOL_AWS_ACCOUNT_ID):[A-Za-z0-9_-]{1,256}$/;
 
 function isPrivateIpv4(text: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(text) && ipaddr.IPv4.parse(text).range() === "private";

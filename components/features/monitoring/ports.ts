@@ -3,13 +3,13 @@
  * address to every pool host; Prometheus, Alertmanager and Grafana listen on the monitoring host's
  * loopback and are reached through SSH (./access.ts).
  */
-import { METRICS_PORT } from "../../networks/networks";
+import { METRICS_PORT, NODE_EXPORTER_PORT as EXPORTER_PORT } from "../../networks/networks";
 import type { MonitoringInput } from "./input";
 
 /** cardano-node's PrometheusSimple listener (the official configs' port). */
 export const NODE_METRICS_PORT = METRICS_PORT;
 /** node_exporter's registered default port. */
-export const NODE_EXPORTER_PORT = 9100;
+export const NODE_EXPORTER_PORT = EXPORTER_PORT;
 export const PROMETHEUS_PORT = 9090;
 export const ALERTMANAGER_PORT = 9093;
 export const GRAFANA_PORT = 3000;
@@ -26,9 +26,9 @@ export interface ScrapeRule {
 }
 
 /**
- * The firewall openings monitoring needs, for the lead's policy (both walls: security groups and
- * nftables). Today the hosts' nftables drop 12798 outright (firewall/nftables-baseline.ts): that rule
- * must give way to "12798 from the monitoring host only".
+ * The firewall openings monitoring needs, as a list for review and tests. The pool's one policy
+ * (../../firewall/policy.ts, `SCRAPED_SERVICES`) admits the same ports from the same address on both
+ * walls; test/features/monitoring/wiring.test.ts holds the two to each other.
  */
 export function scrapeRules(input: MonitoringInput): ScrapeRule[] {
   const from = input.monitor.privateIp;

@@ -1,8 +1,7 @@
 /**
  * What monitoring delivers to hosts, as steps of the kind features contribute (../feature.ts): files
- * and the commands that apply them. Not registered in ../index.ts yet: the lead's wiring adds a
- * monitoring host to the model, opens the scrape ports (./ports.ts `scrapeRules`) and lists
- * `exporterStep` on every pool host and `monitorStep` on the monitoring host.
+ * and the commands that apply them: `exporterStep` on every pool host, `monitorStep` on the monitoring
+ * host (./index.ts registers them, with the alert channels' secrets).
  *
  * Nothing here touches the node: `files` steps, never a reload or a restart of cardano-node.
  */

@@ -11,6 +11,7 @@ import { renderSshdDropIn, SSHD_DROP_IN_PATH } from "./sshd";
 import { CHRONY_SOURCES_PATH, renderChronySources } from "./time";
 import { NODE_GROUP, NODE_USER } from "../../node/paths";
 import { ROOT_FILE, type Feature } from "../feature";
+import { runsNode } from "../../model/pool";
 
 /** Debian/Ubuntu packages the kit's steps need on every host (sorted). */
 export const SYSTEM_PACKAGES = ["chrony", "curl", "e2fsprogs", "nftables", "python3", "unattended-upgrades", "util-linux"] as const;
@@ -59,7 +60,8 @@ export const system: Feature = {
             ? []
             : [{ path: authorizedKeysFile(user), owner: user, group: user, mode: "0600", content: `${model.authorizedKey}\n` }]),
         ],
-        apply: [INSTALL_PACKAGES, CREATE_NODE_USER, "systemctl enable nftables.service", RELOAD_SSHD, "systemctl try-reload-or-restart chrony.service"],
+        // The monitoring host runs no node, so it gets no node user.
+        apply: [INSTALL_PACKAGES, ...(runsNode(host) ? [CREATE_NODE_USER] : []), "systemctl enable nftables.service", RELOAD_SSHD, "systemctl try-reload-or-restart chrony.service"],
       },
       secret: false,
       effect: "files",

@@ -4,10 +4,12 @@
  * sshd keeps the first value it reads for a keyword, so these settings win.
  *
  * Relays are the way in (ProxyJump: `ssh -J ubuntu@<relay> ubuntu@<core private IP>`, and the kit's own
- * deliveries to the core), so a relay forwards TCP, but only to the core's SSH port. The core forwards
- * nothing. Sources: sshd_config(5) of OpenSSH 9.x (Ubuntu 24.04 ships 9.6; Debian 12, 9.2).
+ * deliveries to the core), so a relay forwards TCP, but only to the core's SSH port (and the monitoring
+ * host's, when the pool has one). The core forwards nothing; the monitoring host forwards only to its own
+ * Grafana and Prometheus on loopback (../monitoring/access.ts). Sources: sshd_config(5) of OpenSSH 9.x (Ubuntu 24.04 ships 9.6; Debian 12, 9.2).
  */
 import type { HostSpec, PoolModel } from "../../model/pool";
+import { MONITOR_FORWARDS } from "../monitoring/access";
 
 /** Read before the image's own drop-ins (first value wins in sshd). */
 export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-stakepool.conf";
@@ -21,13 +23,23 @@ export interface SshdSetting {
 
 /** The sshd settings of one host, in the order they are written. */
 export function sshdSettings(model: PoolModel, host: HostSpec): readonly SshdSetting[] {
+  const behind = [model.core, ...(model.monitor ? [model.monitor] : [])];
   const forwarding: readonly SshdSetting[] =
     host.role === "relay"
       ? [
-          { keyword: "AllowTcpForwarding", value: "local", why: "ProxyJump to the core goes through this relay" },
-          { keyword: "PermitOpen", value: `${model.core.privateIp}:${model.core.login.port}`, why: "and nowhere but the core's SSH port" },
+          { keyword: "AllowTcpForwarding", value: "local", why: `ProxyJump to the ${model.monitor ? "core and the monitoring host goes" : "core goes"} through this relay` },
+          {
+            keyword: "PermitOpen",
+            value: behind.map((h) => `${h.privateIp}:${h.login.port}`).join(" "),
+            why: model.monitor ? "and nowhere but their SSH ports" : "and nowhere but the core's SSH port",
+          },
         ]
-      : [{ keyword: "AllowTcpForwarding", value: "no", why: "the core is never a way to anywhere else" }];
+      : host.role === "monitor"
+        ? [
+            { keyword: "AllowTcpForwarding", value: "local", why: "the operator's tunnel to Grafana (and Prometheus, for npm run status)" },
+            { keyword: "PermitOpen", value: MONITOR_FORWARDS.join(" "), why: "and nowhere but their loopback ports" },
+          ]
+        : [{ keyword: "AllowTcpForwarding", value: "no", why: "the core is never a way to anywhere else" }];
   return [
     { keyword: "PermitRootLogin", value: "no", why: "root never logs in; the operator uses sudo" },
     {

@@ -2,7 +2,7 @@
  * Every file the kit ships that cardano-node reads, checked by the node's own rules before it leaves the
  * plan: the topology, the peer snapshot it names, and the settings laid over config.json.
  */
-import type { PoolModel, HostSpec } from "../../model/pool";
+import { runsNode, type PoolModel, type HostSpec } from "../../model/pool";
 import { checkNodeSettings } from "./node-config";
 import { decodePeerSnapshot, refusalsFor } from "./peer-snapshot";
 import { checkTopology } from "./topology";
@@ -10,6 +10,8 @@ import { checkTopology } from "./topology";
 /** `files`: the host's plan files by name (topology.json, peer-snapshot.json, node-config.json). */
 export function checkNodeFiles(model: PoolModel, host: HostSpec, files: ReadonlyMap<string, string>): string[] {
   const problems: string[] = [];
+  // The monitoring host runs no node, so nothing there may be a node's file.
+  if (!runsNode(host)) return ["topology.json", "node-config.json", "peer-snapshot.json"].filter((f) => files.has(f)).map((f) => `${f} on a host that runs no node`);
   const topologyText = files.get("topology.json");
   if (topologyText === undefined) return ["no topology.json"];
   const topology = JSON.parse(topologyText) as { useLedgerAfterSlot?: number };

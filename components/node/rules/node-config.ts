@@ -6,6 +6,12 @@
  *   `PeerSelection/Governor/Types.hs` `sanePeerSelectionTargets` (called from POM.hs
  *   `makeNodeConfiguration`): 0 <= active <= established <= known, 0 <= root <= known, active <= 100,
  *   established <= 1000, known <= 10000; a violation stops the node ("Invalid peer selection targets").
+ * - `TraceOptions`: the kit sets only the root namespace's `backends` (../metrics-listener.ts), each a
+ *   string trace-dispatcher's `instance FromJSON BackendConfig` reads (hermod-tracing trace-dispatcher
+ *   `Cardano/Logging/Types.hs`): `Forwarder`, `EKGBackend`, `Stdout HumanFormatColoured`,
+ *   `Stdout HumanFormatUncoloured`, `Stdout MachineFormat`, or `PrometheusSimple [suffix|nosuffix] [host]
+ *   port` (`parsePrometheusString`); only the first PrometheusSimple counts (cardano-node
+ *   `Cardano/Node/Tracing/API.hs`), so the kit writes exactly one.
  * - The node reads config.json only at start (SIGHUP re-reads it for RPC settings alone, cardano-node
  *   `Run.hs` `updateRpcConfiguration`): a change here needs a restart.
  */
@@ -19,7 +25,30 @@ const TARGETS = [
 ] as const;
 
 /** Keys the kit may set; anything else would be a kit bug (or a typo the node silently ignores). */
-const KNOWN_KEYS = new Set<string>(["PeerSharing", ...TARGETS]);
+const KNOWN_KEYS = new Set<string>(["PeerSharing", "TraceOptions", ...TARGETS]);
+
+const SIMPLE_BACKENDS = new Set(["Forwarder", "EKGBackend", "Stdout HumanFormatColoured", "Stdout HumanFormatUncoloured", "Stdout MachineFormat"]);
+const PROMETHEUS_SIMPLE = /^PrometheusSimple( (suffix|nosuffix))?( [A-Za-z0-9.:-]+)? ([0-9]{1,5})$/;
+
+function checkTraceOptions(value: unknown): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(value) || Object.keys(value).join() !== "") return ["TraceOptions: the kit sets the root namespace (\"\") only"];
+  const root = value[""];
+  if (!isObject(root) || Object.keys(root).join() !== "backends" || !Array.isArray(root.backends)) return ["TraceOptions: the kit sets the root namespace's backends only"];
+  const problems: string[] = [];
+  let prometheus = 0;
+  for (const backend of root.backends as unknown[]) {
+    if (typeof backend !== "string") problems.push(`TraceOptions backend ${JSON.stringify(backend)} is not a string`);
+    else if (SIMPLE_BACKENDS.has(backend)) continue;
+    else {
+      const match = PROMETHEUS_SIMPLE.exec(backend);
+      if (!match || Number(match[4]) < 1 || Number(match[4]) > 65535) problems.push(`TraceOptions backend ${JSON.stringify(backend)} is not one trace-dispatcher reads`);
+      else prometheus += 1;
+    }
+  }
+  if (prometheus !== 1) problems.push(`TraceOptions backends hold ${prometheus} PrometheusSimple entries; the node uses the first, the kit writes one`);
+  return problems;
+}
 
 function isCount(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
@@ -32,6 +61,7 @@ export function checkNodeSettings(settings: Readonly<Record<string, unknown>>, _
     if (!KNOWN_KEYS.has(key)) problems.push(`${key} is not a setting the kit writes`);
   }
   if ("PeerSharing" in settings && typeof settings.PeerSharing !== "boolean") problems.push("PeerSharing must be true or false");
+  if ("TraceOptions" in settings) problems.push(...checkTraceOptions(settings.TraceOptions));
   const present = TARGETS.filter((key) => key in settings);
   if (present.length > 0 && present.length < TARGETS.length) problems.push(`set all of ${TARGETS.join(", ")} or none`);
   for (const key of present) if (!isCount(settings[key])) problems.push(`${key} must be a whole number`);

@@ -45,8 +45,8 @@ describe("the operator's servers", () => {
     ["no core", [GOOD[1], GOOD[2]], "stakepool:servers", /has no core/],
     ["two cores", change(R2, { role: "core", publicAddress: undefined }), "stakepool:servers", /2 servers with role core/],
     ["no relay", [GOOD[0]], "stakepool:servers", /has no relay/],
-    ["a role that is neither", change(R1, { role: "producer" }), at(R1, "role"), /must be core or relay/],
-    ["no role", change(R1, { role: undefined }), at(R1, "role"), /is required: core or relay/],
+    ["a role that is neither", change(R1, { role: "producer" }), at(R1, "role"), /must be core, relay or monitor/],
+    ["no role", change(R1, { role: undefined }), at(R1, "role"), /is required: core, relay or monitor/],
     ["no name", change(R1, { name: undefined }), at(R1, "name"), /is required/],
     ["a name with capitals", change(R1, { name: "Relay-1" }), at(R1, "name"), /not a host name/],
     ["a name with a slash", change(R1, { name: "../relay" }), at(R1, "name"), /not a host name/],
@@ -172,7 +172,6 @@ describe("settings on the ssh backend", () => {
     ["availabilityZones", ["us-east-2a", "us-east-2b"]],
     ["hostMetadata", true],
     ["dnsZone", "mypool.io"],
-    ["alertEmail", "ops@mypool.io"],
   ] as const)("refuse %s, which only AWS reads", (key, value) => {
     expect(problemsOf(ssh({ [key]: value }))).toContain(`stakepool:${key}`);
   });

@@ -21,13 +21,22 @@ const sameIdentity: ConfigValues = { metadata: { name: "Same", ticker: "SAME", d
 function twins(): { aws: PoolPlan; ssh: PoolPlan } {
   const aws = load(rawConfig("preview", sameIdentity));
   // Relays connected to at public addresses, reaching each other at the AWS pool's private ones.
-  const servers = aws.model.hosts.map((h, i) => ({
-    ...GOOD[Math.min(i, GOOD.length - 1)]!,
-    name: h.name,
-    role: h.role,
-    ...(h.role === "relay" ? { address: `${i}.2.3.4`, privateAddress: h.privateIp, publicAddress: undefined, sshPort: 22 } : { address: h.privateIp }),
-  }));
-  const ssh = load(rawConfig("preview", { ...sameIdentity, backend: "ssh", servers, sshPublicKey: "" }, ["aws:region"]));
+  const servers = aws.model.hosts.map((h, i) => {
+    if (h.role === "monitor") {
+      // The monitoring host: reached like the core, its metrics on its root disk.
+      const { dataDevice: _device, ...core } = GOOD[0]!;
+      return { ...core, name: h.name, role: h.role, address: h.privateIp, memoryGiB: 2, dataDiskGiB: 20 };
+    }
+    return {
+      ...GOOD[Math.min(i, GOOD.length - 1)]!,
+      name: h.name,
+      role: h.role,
+      ...(h.role === "relay" ? { address: `${i}.2.3.4`, privateAddress: h.privateIp, publicAddress: undefined, sshPort: 22 } : { address: h.privateIp }),
+    };
+  });
+  // Monitoring on both, as on AWS by default; own servers send email through a mail relay.
+  const alerts = { monitoring: true, alertEmail: "ops@example.com", alertSmtpHost: "smtp.mypool.io:587", alertSmtpFrom: "pool@mypool.io" };
+  const ssh = load(rawConfig("preview", { ...sameIdentity, ...alerts, backend: "ssh", servers, sshPublicKey: "" }, ["aws:region"]));
   return { aws, ssh };
 }
 

@@ -12,9 +12,9 @@ import path from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { grafanaTunnelCommand, MONITOR_FORWARDS, relayPermitOpen } from "../../../components/features/monitoring/access";
-import { renderAlertmanagerConfig, TELEGRAM_TOKEN_PLACEHOLDER } from "../../../components/features/monitoring/alertmanager-config";
+import { AWS_ACCOUNT_PLACEHOLDER, renderAlertmanagerConfig, TELEGRAM_TOKEN_PLACEHOLDER } from "../../../components/features/monitoring/alertmanager-config";
 import { GRAFANA_RELEASE, renderGrafanaDatasources, renderGrafanaService } from "../../../components/features/monitoring/grafana";
-import { metricsListenerOverlay } from "../../../components/features/monitoring/node-metrics";
+import { metricsListenerOverlay } from "../../../components/node/metrics-listener";
 import { ALERTMANAGER_CONFIG, ALERTMANAGER_TEMPLATE, GRAFANA_DASHBOARD_FILE, GRAFANA_RELEASE_ENV, GRAFANA_UNIT_FILE, monitoringScript, unitDropIn } from "../../../components/features/monitoring/paths";
 import { scrapeRules } from "../../../components/features/monitoring/ports";
 import { BINARIES, renderAlertmanagerDropIn, renderExporterDropIn, renderPrometheusDropIn } from "../../../components/features/monitoring/services";
@@ -72,7 +72,13 @@ describe("the monitoring steps", () => {
   });
 
   it("reach Grafana through the first relay, with the relay forwarding only to the monitor's SSH", () => {
-    expect(grafanaTunnelCommand("203.0.113.10", "10.30.0.20")).toBe("ssh -N -J ubuntu@203.0.113.10 -L 3000:127.0.0.1:3000 ubuntu@10.30.0.20");
+    expect(grafanaTunnelCommand({ user: "ubuntu", host: "203.0.113.10", port: 22 }, { user: "ubuntu", host: "10.30.0.20", port: 22 })).toBe(
+      "ssh -N -J ubuntu@203.0.113.10 -L 3000:127.0.0.1:3000 ubuntu@10.30.0.20",
+    );
+    // ssh(1): -J takes [user@]host[:port]; the destination's port is -p.
+    expect(grafanaTunnelCommand({ user: "admin", host: "198.51.100.12", port: 2222 }, { user: "ops", host: "10.0.0.20", port: 2200 })).toBe(
+      "ssh -N -J admin@198.51.100.12:2222 -L 3000:127.0.0.1:3000 -p 2200 ops@10.0.0.20",
+    );
     expect(relayPermitOpen("10.30.0.20")).toBe("10.30.0.20:22");
     expect(MONITOR_FORWARDS).toEqual(["127.0.0.1:3000", "127.0.0.1:9090"]);
   });
@@ -265,6 +271,38 @@ describeWith({ tools: ["amtool"], root: true }, "alertmanager-config.sh with the
     }
     expect(apply().stderr).toContain("no token file was given");
     expect(fs.readFileSync(target(), "utf8")).toBe("previous\n");
+  });
+
+  it("fills in the AWS account of the alerts topic from the instance identity document (IMDSv2), and nothing but an account id", async () => {
+    const arn = `arn:aws:sns:us-east-2:${AWS_ACCOUNT_PLACEHOLDER}:stakepool-test-alerts`;
+    fs.writeFileSync(path.join(root, ALERTMANAGER_TEMPLATE), renderAlertmanagerConfig(poolInput("preview", { email: "ops@example.org", sns: { topicArn: arn, region: "us-east-2" } })));
+    const imds = await startLoopbackServer();
+    try {
+      imds.route("PUT", "/latest/api/token", { body: "imds-token" });
+      // The document as EC2 serves it (Instance identity documents, EC2 user guide), abridged.
+      const document = (accountId: string) => JSON.stringify({ accountId, architecture: "x86_64", region: "us-east-2", instanceId: "i-0123456789abcdef0" });
+      imds.route("GET", "/latest/dynamic/instance-identity/document", (r) => (r.headers["x-aws-ec2-metadata-token"] === "imds-token" ? { body: document("210987654321") } : { status: 401 }));
+      const env = { R: root, ALERTMANAGER_GROUP: "root", IMDS_ENDPOINT: imds.url };
+      const good = await runAsync([path.join(SCRIPTS, "alertmanager-config.sh")], env);
+      expect(good.stderr).toBe("");
+      expect(good.status).toBe(0);
+      const text = fs.readFileSync(target(), "utf8");
+      expect(text).toContain("topic_arn: arn:aws:sns:us-east-2:210987654321:stakepool-test-alerts");
+      expect(text).not.toContain(AWS_ACCOUNT_PLACEHOLDER);
+      expect(imds.requestsFor("/latest/api/token")[0]?.headers["x-aws-ec2-metadata-token-ttl-seconds"]).toBe("60");
+
+      for (const bad of ["21098765432", "210987654321/x", "2109876543210"]) {
+        imds.route("GET", "/latest/dynamic/instance-identity/document", { body: document(bad) });
+        const refused = await runAsync([path.join(SCRIPTS, "alertmanager-config.sh")], env);
+        expect(refused.status, bad).toBe(1);
+        expect(refused.stderr).toContain("holds no AWS account id");
+      }
+      imds.route("GET", "/latest/dynamic/instance-identity/document", { status: 404 });
+      expect((await runAsync([path.join(SCRIPTS, "alertmanager-config.sh")], env)).stderr).toContain("gives no identity document");
+      expect(fs.readFileSync(target(), "utf8")).toBe(text);
+    } finally {
+      await imds.close();
+    }
   });
 
   it("copies a template without Telegram as it is, and never installs one amtool refuses", () => {

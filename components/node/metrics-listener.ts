@@ -1,7 +1,7 @@
 /**
  * The node settings that move cardano-node's metrics listener from 127.0.0.1 to the host's private
  * address, so that the monitoring host can scrape it (the firewall admits only the monitoring host).
- * For the wiring to add to the node's settings overlay (../../node/settings.ts) when monitoring is on.
+ * ./settings.ts lays it over a host's settings when the pool has a monitoring host (the node restarts).
  *
  * The overlay is a JSON merge patch (RFC 7386, scripts/node-config.py): an array replaces the release's
  * array whole, so the overlay carries the release's complete root backend list, changed in the
@@ -12,13 +12,13 @@
  * The backend string: `PrometheusSimple [suffix|nosuffix] [host] port` (hermod-tracing trace-dispatcher
  * `Cardano/Logging/Types.hs` `parsePrometheusString`); only the root namespace's first PrometheusSimple
  * counts (cardano-node `Cardano/Node/Tracing/API.hs`). The kit keeps `suffix`: its metric names carry
- * `_int`, `_counter`, `_real` (./metrics.ts).
+ * `_int`, `_counter`, `_real` (../features/monitoring/metrics.ts).
  */
-import { NODE_METRICS_PORT } from "./ports";
+import { METRICS_PORT } from "../networks/networks";
 
 /** The official root backends, in their order, with the listener's host as a parameter. */
 export function rootBackends(listenHost: string): string[] {
-  return ["EKGBackend", "Forwarder", `PrometheusSimple suffix ${listenHost} ${NODE_METRICS_PORT}`, "Stdout HumanFormatColoured"];
+  return ["EKGBackend", "Forwarder", `PrometheusSimple suffix ${listenHost} ${METRICS_PORT}`, "Stdout HumanFormatColoured"];
 }
 
 /** The overlay fragment (to merge into a host's node settings). */
