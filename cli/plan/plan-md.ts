@@ -285,7 +285,11 @@ function deliveriesSection(pool: PoolPlan): string[] {
     "",
     ...table(["host", "step", "files", "when it changes", "reached"], rows),
     "",
-    `Restarts roll in this order, each host waiting until the node on the one before stayed up: ${deployment.rollout.join(", then ")}.`,
+    `Restarts roll in this order, each host waiting until the node on the one before stayed up: ${deployment.hosts
+      .filter(({ host }) => runsNode(host))
+      .map(({ host }) => host.name)
+      .sort((a, b) => deployment.rollout.indexOf(a) - deployment.rollout.indexOf(b))
+      .join(", then ")}.`,
   ];
 }
 

@@ -15,7 +15,9 @@
  *   vpc_subnet.go, vpc_route_table.go, vpc_route.go, vpc_route_table_association.go,
  *   vpc_security_group.go (description, name, vpc_id), vpc_security_group_ingress_rule.go (group id; a
  *   change of source kind), route53/record.go (name, zone_id), s3/bucket.go, s3/object.go,
- *   sns/topic_subscription.go, scheduler/schedule.go, iam/role_policy.go;
+ *   sns/topic_subscription.go, scheduler/schedule.go, iam/role_policy.go, iam/instance_profile.go
+ *   `resourceInstanceProfile` (name, name_prefix, path), cloudwatch/metric_alarm.go
+ *   `resourceMetricAlarm` (alarm_name, Pulumi's `name`; everything else is a PutMetricAlarm update);
  * - pulumi/pulumi-command `common/inputs.go`: only `triggers` replaces a command; any other change
  *   re-runs it (an update);
  * - pulumi/pulumi-tls: a private key's algorithm and size are ForceNew.
@@ -62,6 +64,8 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, TypeRules>> = {
   "aws:scheduler/schedule:Schedule": { replace: ["name", "namePrefix", "groupName"] },
   "aws:iam/role:Role": { replace: ["name", "namePrefix"] },
   "aws:iam/rolePolicy:RolePolicy": { replace: ["name", "namePrefix", "role"] },
+  "aws:iam/instanceProfile:InstanceProfile": { replace: ["name", "namePrefix", "path"] },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { replace: ["name"] },
   "command:remote:Command": { replace: ["triggers"] },
   "tls:index/privateKey:PrivateKey": { replace: ["algorithm", "ecdsaCurve", "rsaBits"] },
 };

@@ -58,6 +58,9 @@ export class MonitorAlerts extends pulumi.ComponentResource {
   /** The alarm that tells the operator the monitoring host itself is gone. */
   watch(name: string, instance: aws.ec2.Instance): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(name, {
+      // Named by the stack, not auto-named: the plan shows it, and it never changes (the provider's
+      // alarm_name, Pulumi's `name`, is ForceNew).
+      name: `stakepool-${this.model.stack}-monitor-down`,
       alarmDescription: `The monitoring host of stake pool stack ${this.model.stack} fails its status checks, or is stopped: its alerts no longer reach you.`,
       namespace: "AWS/EC2",
       metricName: STATUS_ALARM.metricName,

@@ -13,9 +13,9 @@ import { GRAFANA_PORT, LOOPBACK, PROMETHEUS_PORT } from "./ports";
 /** The loopback ports a tunnel may reach on the monitoring host. */
 export const MONITOR_FORWARDS: readonly string[] = [`${LOOPBACK}:${GRAFANA_PORT}`, `${LOOPBACK}:${PROMETHEUS_PORT}`];
 
-/** What the relay's `PermitOpen` must add for the jump to the monitoring host. */
-export function relayPermitOpen(monitorPrivateIp: string): string {
-  return `${monitorPrivateIp}:${SSH_PORT}`;
+/** A relay's `PermitOpen` entry for a host behind it (the core, the monitoring host): its SSH only. */
+export function relayPermitOpen(privateIp: string, sshPort: number = SSH_PORT): string {
+  return `${privateIp}:${sshPort}`;
 }
 
 /** Where an SSH hop logs in: user, address, port (22 is left out of the command). */

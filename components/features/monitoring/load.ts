@@ -15,6 +15,7 @@ import { isForging, type PoolIdentity } from "../../pool/identity";
 import { AWS_ACCOUNT_PLACEHOLDER } from "./alertmanager-config";
 import { checkMonitoringInput, type AlertChannels, type MonitoringInput } from "./input";
 import { MONITORING_ETC } from "./paths";
+import type { MonitorSecret } from "./steps";
 
 /** Where the secrets land on the monitoring host (root only; the monitoring step gives Alertmanager the SMTP one). */
 export const SMTP_PASSWORD_FILE = `${MONITORING_ETC}/smtp-password`;
@@ -27,7 +28,7 @@ export interface PoolMonitoring {
   /** What the renderers take (../features/monitoring/input.ts). */
   readonly input: MonitoringInput;
   /** The secrets the monitoring host receives as files, by path. Never in a plan file. */
-  readonly secrets: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  readonly secrets: readonly MonitorSecret[];
   /** AWS: the alerts topic the kit creates (its name), with the operator's email subscribed. */
   readonly snsTopic: { readonly name: string; readonly email: string } | undefined;
 }
@@ -88,7 +89,7 @@ function alertChannels(settings: AlertSettings, backend: { readonly region: stri
   const smtpPassword = settings.alertSmtpPassword;
   const chatId = text("alertTelegramChatId");
   const token = settings.alertTelegramBotToken.trim();
-  const secrets: Array<{ path: string; content: string }> = [];
+  const secrets: MonitorSecret[] = [];
 
   const smtpSettings: Array<SettingKey & keyof AlertSettings> = ["alertSmtpFrom", "alertSmtpUser"];
   if (smtpHost === "") {
@@ -133,7 +134,7 @@ function alertChannels(settings: AlertSettings, backend: { readonly region: stri
       from: text("alertSmtpFrom"),
       ...(smtpUser !== "" ? { username: smtpUser, passwordFile: SMTP_PASSWORD_FILE } : {}),
     };
-    if (smtpUser !== "" && smtpPassword !== "") secrets.push({ path: SMTP_PASSWORD_FILE, content: smtpPassword.replace(/\n$/, "") });
+    if (smtpUser !== "" && smtpPassword !== "") secrets.push({ path: SMTP_PASSWORD_FILE, content: smtpPassword.replace(/\n$/, ""), alertmanagerReads: true });
   }
   let snsTopic: PoolMonitoring["snsTopic"];
   if (email !== "" && smtpHost === "" && backend !== undefined) {
@@ -143,7 +144,8 @@ function alertChannels(settings: AlertSettings, backend: { readonly region: stri
   }
   if (chatId !== "" && token !== "") {
     channels.telegram = { botTokenFile: TELEGRAM_TOKEN_FILE, chatId };
-    secrets.push({ path: TELEGRAM_TOKEN_FILE, content: token });
+    // The host fills it in itself (scripts/alertmanager-config.sh): root's alone.
+    secrets.push({ path: TELEGRAM_TOKEN_FILE, content: token, alertmanagerReads: false });
   }
   if (text("alertWebhookUrl") !== "") channels.webhookUrl = text("alertWebhookUrl");
   if (text("alertHeartbeatUrl") !== "") channels.heartbeatUrl = text("alertHeartbeatUrl");

@@ -24,6 +24,7 @@ import {
   ALERTMANAGER_TEMPLATE,
   MONITORING_ETC,
   PROMETHEUS_CONFIG,
+  PROMETHEUS_USER,
   RULES_FILE,
   UNITS,
   monitoringScript,
@@ -86,15 +87,24 @@ export function exporterStep(input: MonitoringInput, hostName: string): HostStep
   };
 }
 
+/** A secret the monitoring host receives as a file (the Telegram token, the SMTP password). */
+export interface MonitorSecret {
+  readonly path: string;
+  readonly content: string;
+  /** Alertmanager reads it itself (`smtp_auth_password_file`): readable by its group once the package made it. */
+  readonly alertmanagerReads: boolean;
+}
+
 export interface MonitorStepOptions {
   readonly timing?: MonitoringTiming;
   readonly grafana?: GrafanaRelease;
+  /** Written root-only (0400) like the hot keys; with any, the step travels as a Pulumi secret. */
+  readonly secrets?: readonly MonitorSecret[];
 }
 
 /**
  * The monitoring host: Prometheus, Alertmanager and node_exporter from the distribution, Grafana from
- * its pinned release, and everything they read. A secret (the Telegram token, the SMTP password) is not
- * in this step: the wiring delivers it as a secret file at the path the input names, before this step.
+ * its pinned release, everything they read, and the alert channels' secrets at the paths the input names.
  */
 export function monitorStep(input: MonitoringInput, options: MonitorStepOptions = {}): HostStep {
   const timing = options.timing ?? PRODUCTION_TIMING;
@@ -113,6 +123,7 @@ export function monitorStep(input: MonitoringInput, options: MonitorStepOptions 
     exporter: renderExporterDropIn(input.monitor.privateIp),
   };
   const tokenFile = input.alerts.telegram?.botTokenFile;
+  const secrets = options.secrets ?? [];
   return {
     name: "monitoring",
     delivery: {
@@ -132,9 +143,12 @@ export function monitorStep(input: MonitoringInput, options: MonitorStepOptions 
         file(GRAFANA_UNIT_FILE, unit),
         script("alertmanager-config.sh"),
         script("install-grafana.sh"),
+        ...secrets.map((s): DeliveredFile => ({ path: s.path, owner: "root", group: "root", mode: "0400", content: s.content })),
       ],
       apply: [
         installPackages(MONITOR_PACKAGES),
+        // The packages made the group; a secret Alertmanager reads becomes readable by it.
+        ...secrets.filter((s) => s.alertmanagerReads).map((s) => `chgrp ${PROMETHEUS_USER} "$R${s.path}" && chmod 0440 "$R${s.path}"`),
         "systemctl daemon-reload",
         // A configuration Prometheus would refuse never replaces the running one's process.
         `promtool check config "$R${PROMETHEUS_CONFIG}" >/dev/null`,
@@ -145,8 +159,9 @@ export function monitorStep(input: MonitoringInput, options: MonitorStepOptions 
         `"$R${monitoringScript("install-grafana.sh")}"`,
         restart(UNITS.grafana),
       ],
+      ...(secrets.length > 0 ? { remove: secrets.map((s) => `rm -f "$R${s.path}"`) } : {}),
     },
-    secret: false,
+    secret: secrets.length > 0,
     effect: "files",
     planFiles: {
       "prometheus.yml": prometheus,

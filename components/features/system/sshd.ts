@@ -9,7 +9,7 @@
  * Grafana and Prometheus on loopback (../monitoring/access.ts). Sources: sshd_config(5) of OpenSSH 9.x (Ubuntu 24.04 ships 9.6; Debian 12, 9.2).
  */
 import type { HostSpec, PoolModel } from "../../model/pool";
-import { MONITOR_FORWARDS } from "../monitoring/access";
+import { MONITOR_FORWARDS, relayPermitOpen } from "../monitoring/access";
 
 /** Read before the image's own drop-ins (first value wins in sshd). */
 export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-stakepool.conf";
@@ -30,7 +30,7 @@ export function sshdSettings(model: PoolModel, host: HostSpec): readonly SshdSet
           { keyword: "AllowTcpForwarding", value: "local", why: `ProxyJump to the ${model.monitor ? "core and the monitoring host goes" : "core goes"} through this relay` },
           {
             keyword: "PermitOpen",
-            value: behind.map((h) => `${h.privateIp}:${h.login.port}`).join(" "),
+            value: behind.map((h) => relayPermitOpen(h.privateIp, h.login.port)).join(" "),
             why: model.monitor ? "and nowhere but their SSH ports" : "and nowhere but the core's SSH port",
           },
         ]

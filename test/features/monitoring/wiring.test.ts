@@ -12,6 +12,7 @@ import { scrapeRules } from "../../../components/features/monitoring/ports";
 import { planDeployment } from "../../../components/deployment/deployment";
 import { firewallPolicy, hostRules } from "../../../components/firewall/policy";
 import { ConfigurationError } from "../../../components/config/problems";
+import { inputEffect, knowsType } from "../../../cli/plan/replacements";
 import { loadPool } from "../../../components/program/load";
 import type { RawConfig } from "../../../components/config/read";
 import { rawConfig, type ConfigValues } from "../../helpers/config";
@@ -204,6 +205,7 @@ describe("the AWS resources of monitoring (the program under Pulumi mocks)", () 
     const alarms = resourcesOf(files).filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms).toHaveLength(1);
     expect(alarms[0]!.inputs).toMatchObject({
+      name: "stakepool-preview-monitor-down",
       namespace: "AWS/EC2",
       metricName: "StatusCheckFailed",
       dimensions: { InstanceId: "<id of pool-monitor>" },
@@ -213,6 +215,14 @@ describe("the AWS resources of monitoring (the program under Pulumi mocks)", () 
       treatMissingData: "breaching",
       alarmActions: ["<arn of pool-alerts>"],
     });
+  });
+
+  it("what replaces the new resource types, as the provider decides (terraform-provider-aws iam/instance_profile.go, cloudwatch/metric_alarm.go)", () => {
+    expect(inputEffect("aws:iam/instanceProfile:InstanceProfile", { name: "a", role: "r" }, { name: "b", role: "r" })?.effect).toBe("replace");
+    expect(inputEffect("aws:iam/instanceProfile:InstanceProfile", { name: "a", role: "r" }, { name: "a", role: "s" })?.effect).toBe("update");
+    expect(inputEffect("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", period: 60 }, { name: "b", period: 60 })?.effect).toBe("replace");
+    expect(inputEffect("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", period: 60 }, { name: "a", period: 300 })?.effect).toBe("update");
+    for (const r of resourcesOf(files)) expect(knowsType(r.type), r.type).toBe(true);
   });
 
   it("the monitoring host's deliveries wait for the first relay's SSH settings, which name it", () => {
