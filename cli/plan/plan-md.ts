@@ -82,6 +82,8 @@ function reachability(model: PoolModel): string[] {
     if (role !== "monitor") {
       rows.push([hosts, `${METRICS_PORT}/tcp`, "node metrics", sources(policy[role], METRICS_PORT)]);
       if (model.monitor) rows.push([hosts, `${NODE_EXPORTER_PORT}/tcp`, "node_exporter", sources(policy[role], NODE_EXPORTER_PORT)]);
+      const signerMetrics = policy[role].filter((r) => r.service === "signer-metrics");
+      if (signerMetrics.length > 0) rows.push([hosts, `${SERVICE_PORTS["signer-metrics"]}/tcp`, "mithril-signer metrics", sources(signerMetrics, SERVICE_PORTS["signer-metrics"])]);
     }
   }
   // The Mithril signer's proxy: on the proxy relays only (hostRules), from the core only.
@@ -244,6 +246,12 @@ function monitoringSection(doc: PlanDocument): string[] {
     `- ${monitor.name} (${monitor.privateIp}) runs Prometheus, Alertmanager and node_exporter (the distribution's packages) and Grafana (its pinned release); ` +
       `every other host runs node_exporter on its private address. Prometheus scrapes each node and node_exporter every ${PRODUCTION_TIMING.scrapeSeconds} s and keeps ${RETENTION_DAYS} days: ` +
       `about ${storage.seriesTotal.toLocaleString("en-US")} series, ${(storage.samplesPerMonthTotal / 1e6).toFixed(1)} million samples a month, ${(storage.diskBytes / 1e9).toFixed(1)} GB on disk.`,
+    ...(monitoring.input.mithrilSigner !== undefined
+      ? [
+          `- The Mithril signer's metrics (port ${SERVICE_PORTS["signer-metrics"]}) listen on ${model.core.name}'s private address for ${monitor.name} alone (both walls and the signer's own sandbox); ` +
+            "`MithrilSignerNotRegistered` fires when it has not registered 6 hours into an epoch, or does not answer for 10 minutes.",
+        ]
+      : []),
     `- Each node's metrics listener moves from 127.0.0.1 to its private address (\`TraceOptions\` in Node settings: the node restarts once, rolling); both walls admit ${METRICS_PORT} and ${NODE_EXPORTER_PORT} from ${monitor.privateIp} only.`,
     `- Alerts (${ALERT_NAMES.length - 1}, thresholds in the README): ${ALERT_NAMES.filter((n) => n !== "Watchdog").join(", ")}. They go to ${channels.join("; ")}.`,
     deadMan.length > 0 ? `- If the monitoring host dies: ${deadMan.join("; and ")}.` : "- **If the monitoring host dies, nothing tells you**: set `stakepool:alertHeartbeatUrl` to a dead-man check.",

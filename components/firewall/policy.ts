@@ -5,16 +5,17 @@
  * - core: node (3001) and SSH (22) from its relays' private addresses, nothing else;
  * - relays: node from anywhere, SSH from the admin CIDRs only; with a Mithril signer, the proxy relays
  *   (the first two) take the proxy port (3132) from the core's private address only;
- * - with a monitoring host: the node's metrics (12798) and node_exporter (9100) on the core and every relay
- *   from the monitoring host's private address only; the monitoring host takes SSH from its relays only
+ * - with a monitoring host: the node's metrics (12798) and node_exporter (9100) on the core and every relay,
+ *   and the Mithril signer's metrics (9090) on the core when it runs one, from the monitoring host's
+ *   private address only; the monitoring host takes SSH from its relays only
  *   (the jump, like the core). Without one, metrics are never opened;
  * - the core's outbound goes only where it is needed (./egress.ts), the relays' and monitor's is open.
  */
-import { METRICS_PORT, MITHRIL_PROXY_PORT, NODE_EXPORTER_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
+import { METRICS_PORT, MITHRIL_PROXY_PORT, MITHRIL_SIGNER_METRICS_PORT, NODE_EXPORTER_PORT, NODE_PORT, SSH_PORT } from "../networks/networks";
 import { mithrilProxyRelays, type HostRole, type HostSpec, type PoolModel } from "../model/pool";
 import { cidrSlug } from "../config/cidr";
 
-export type Service = "node" | "ssh" | "mithril-proxy" | "node-metrics" | "node-exporter";
+export type Service = "node" | "ssh" | "mithril-proxy" | "node-metrics" | "node-exporter" | "signer-metrics";
 
 export const SERVICE_PORTS: Readonly<Record<Service, number>> = {
   node: NODE_PORT,
@@ -22,6 +23,7 @@ export const SERVICE_PORTS: Readonly<Record<Service, number>> = {
   "mithril-proxy": MITHRIL_PROXY_PORT,
   "node-metrics": METRICS_PORT,
   "node-exporter": NODE_EXPORTER_PORT,
+  "signer-metrics": MITHRIL_SIGNER_METRICS_PORT,
 };
 
 const SERVICE_NAMES: Readonly<Record<Service, string>> = {
@@ -30,10 +32,11 @@ const SERVICE_NAMES: Readonly<Record<Service, string>> = {
   "mithril-proxy": "Mithril signer's proxy",
   "node-metrics": "cardano-node metrics",
   "node-exporter": "node_exporter",
+  "signer-metrics": "mithril-signer metrics",
 };
 
 /** The services only the monitoring host scrapes. */
-export const SCRAPED_SERVICES: readonly Service[] = ["node-metrics", "node-exporter"];
+export const SCRAPED_SERVICES: readonly Service[] = ["node-metrics", "node-exporter", "signer-metrics"];
 
 export type RuleSource =
   /** Another host of the pool, by its static private address. */
@@ -94,9 +97,11 @@ function rule(service: Service, source: RuleSource, hosts?: readonly string[]): 
 export function firewallPolicy(model: PoolModel): FirewallPolicy {
   const relaySources: RuleSource[] = model.relays.map((r) => ({ kind: "host", host: r.name, cidr: `${r.privateIp}/32` }));
   const monitor = model.monitor;
-  const scraped: IngressRule[] =
-    monitor === undefined ? [] : SCRAPED_SERVICES.map((service) => rule(service, { kind: "host", host: monitor.name, cidr: `${monitor.privateIp}/32` }));
-  const core = [...relaySources.map((s) => rule("node", s)), ...relaySources.map((s) => rule("ssh", s)), ...scraped];
+  const fromMonitor: RuleSource | undefined = monitor === undefined ? undefined : { kind: "host", host: monitor.name, cidr: `${monitor.privateIp}/32` };
+  const scraped: IngressRule[] = fromMonitor === undefined ? [] : [rule("node-metrics", fromMonitor), rule("node-exporter", fromMonitor)];
+  // The core's Mithril signer serves its metrics to the monitoring host too.
+  const signer: IngressRule[] = fromMonitor !== undefined && model.mithrilSigner ? [rule("signer-metrics", fromMonitor)] : [];
+  const core = [...relaySources.map((s) => rule("node", s)), ...relaySources.map((s) => rule("ssh", s)), ...scraped, ...signer];
   const proxies = mithrilProxyRelays(model).map((r) => r.name);
   const relay = [
     rule("node", { kind: "anywhere", cidr: "0.0.0.0/0" }),

@@ -114,6 +114,8 @@ export function isNetworkName(value: string): value is NetworkName {
 export const NODE_PORT = 3001;
 /** Prometheus metrics (new tracing system's default). */
 export const METRICS_PORT = 12798;
+/** mithril-signer's metrics server, upstream's default (mithril-signer `Configuration` `metrics_server_port`). */
+export const MITHRIL_SIGNER_METRICS_PORT = 9090;
 /** node_exporter's registered default port (prometheus/prometheus wiki "Default port allocations"). */
 export const NODE_EXPORTER_PORT = 9100;
 export const SSH_PORT = 22;

@@ -3,6 +3,8 @@
  * run, its identity and what each host receives; or a ConfigurationError listing every problem. The
  * program and the plan call this same function, so what the plan shows is what a deployment creates.
  */
+import { signerInput } from "../features/mithril-signer/index";
+import { signerMetricsIp } from "../features/mithril-signer/input";
 import { loadMonitoring } from "../features/monitoring/load";
 import { checkMithrilSigner, runsMithrilSigner } from "../pool/mithril-signer";
 import { ConfigurationError, Findings, type Problem, type Warning } from "../config/problems";
@@ -129,7 +131,15 @@ export function loadPool(raw: RawConfig, stack: string, options: LoadOptions): P
       });
       findings.absorb(fresh(peers.findings));
       const watching = new Findings();
-      const monitoring = loadMonitoring(settings, model, identity.identity, placement.kind === "aws" ? { region: placement.region } : undefined, watching);
+      const signer = signerInput({ model, releases: releases.releases, identity: identity.identity });
+      const monitoring = loadMonitoring(
+        settings,
+        model,
+        identity.identity,
+        placement.kind === "aws" ? { region: placement.region } : undefined,
+        watching,
+        signer === undefined ? undefined : { host: model.core.name, privateIp: signerMetricsIp(signer) },
+      );
       findings.absorb(fresh(watching));
       findings.throwIfAny();
       if (read.settings && peers.peers) {

@@ -12,7 +12,7 @@ import { proxyRelays, type MithrilSignerInput } from "./input";
 import { MITHRIL_SIGNER_FEATURE, signerCoreStep, signerRelayStep } from "./steps";
 
 /** What the signer and its proxies render from, when the pool runs a signer whose release is pinned. */
-export function signerInput(pool: LoadedPool): MithrilSignerInput | undefined {
+export function signerInput(pool: Pick<LoadedPool, "model" | "releases" | "identity">): MithrilSignerInput | undefined {
   const { model, releases, identity } = pool;
   const release = releases.mithrilSigner;
   // Unpinned, nothing would install (the plan warns, and pulumi up refuses it on mainnet); keyless, nothing would sign.
@@ -22,6 +22,8 @@ export function signerInput(pool: LoadedPool): MithrilSignerInput | undefined {
     coreIp: model.core.privateIp,
     proxyRelayIps: proxyRelays(model.relays).map((r) => r.privateIp),
     mithril: { version: release.version, sha256: release.sha256 },
+    // With a monitoring host the metrics listen where it scrapes them (the firewall admits it alone).
+    monitorIp: model.monitor?.privateIp,
   };
 }
 

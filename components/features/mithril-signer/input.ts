@@ -4,14 +4,17 @@
  * releases, whether the core forges).
  */
 import { isIPv4 } from "node:net";
-import { MITHRIL_PROXY_PORT, type NetworkProfile } from "../../networks/networks";
+import { MITHRIL_PROXY_PORT, MITHRIL_SIGNER_METRICS_PORT as SIGNER_METRICS_PORT_NUMBER, type NetworkProfile } from "../../networks/networks";
 import { isReleaseVersion, isSha256 } from "../../networks/releases";
 import { MAX_MITHRIL_PROXY_RELAYS, mithrilProxyRelays, type HostSpec } from "../../model/pool";
 
 /** The forward proxy's port on a relay: the port the Mithril docs recommend (run-signer-node.md). */
 export const RELAY_PROXY_PORT = MITHRIL_PROXY_PORT;
-/** The signer's Prometheus endpoint (`/metrics`), upstream's default port; bound to loopback only. */
-export const SIGNER_METRICS_PORT = 9090;
+/**
+ * The signer's Prometheus endpoint (`/metrics`), upstream's default port; bound to loopback, or to the
+ * core's private address when the monitoring host scrapes it (the firewall admits the monitoring host alone).
+ */
+export const SIGNER_METRICS_PORT = SIGNER_METRICS_PORT_NUMBER;
 export const SIGNER_METRICS_ADDRESS = "127.0.0.1";
 
 export interface MithrilRelease {
@@ -32,6 +35,16 @@ export interface MithrilSignerInput {
   readonly proxyRelayIps: readonly string[];
   /** The pinned Mithril release (the same pin as the Mithril bootstrap's mithril-client). */
   readonly mithril: MithrilRelease;
+  /**
+   * The monitoring host's private address, when the pool has one: the signer's metrics then listen on the
+   * core's private address and its sandbox admits this one address besides loopback and the proxies.
+   */
+  readonly monitorIp: string | undefined;
+}
+
+/** Where the signer's metrics listen: loopback, or the core's private address when a monitoring host scrapes them. */
+export function signerMetricsIp(input: Pick<MithrilSignerInput, "coreIp" | "monitorIp">): string {
+  return input.monitorIp === undefined ? SIGNER_METRICS_ADDRESS : input.coreIp;
 }
 
 /** At most two proxies: the first relay, and the second for redundancy when there is one (issue 16). */
@@ -54,6 +67,10 @@ export function checkSignerInput(input: MithrilSignerInput): void {
   if (new Set(input.proxyRelayIps).size !== input.proxyRelayIps.length) throw new Error("the proxy relays are listed twice");
   if (!isReleaseVersion(input.mithril.version)) throw new Error(`${JSON.stringify(input.mithril.version)} is not a Mithril release version`);
   if (input.mithril.sha256 !== undefined && !isSha256(input.mithril.sha256)) throw new Error(`the Mithril checksum ${input.mithril.sha256} is not 64 lower-case hex digits`);
+  if (input.monitorIp !== undefined) {
+    if (!isIPv4(input.monitorIp)) throw new Error(`the monitoring host's address ${JSON.stringify(input.monitorIp)} is not an IPv4 address`);
+    if (input.monitorIp === input.coreIp || input.proxyRelayIps.includes(input.monitorIp)) throw new Error(`the monitoring host's address ${input.monitorIp} is another host's`);
+  }
 }
 
 /** `http://<relay>:3132`: how the signer reaches its proxy (reqwest `Proxy::all`, CONNECT for https). */

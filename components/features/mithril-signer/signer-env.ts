@@ -10,7 +10,7 @@
  */
 import { CLI_BIN, DB_DIR, KES_KEY_FILE, OPCERT_FILE, SOCKET_PATH } from "../../node/paths";
 import { ERA_READER_ADAPTER_TYPE, eraReaderAdapterParams, eraReaderSettings } from "./era-reader";
-import { checkSignerInput, relayEndpoint, SIGNER_METRICS_ADDRESS, SIGNER_METRICS_PORT, type MithrilSignerInput } from "./input";
+import { checkSignerInput, relayEndpoint, signerMetricsIp, SIGNER_METRICS_PORT, type MithrilSignerInput } from "./input";
 import { SIGNER_STORES_DIR } from "./paths";
 
 /** Milliseconds between two cycles of the signer's state machine (the docs' value). */
@@ -31,13 +31,14 @@ export function signerEnvironment(input: MithrilSignerInput): Record<string, str
     DATA_STORES_DIRECTORY: SIGNER_STORES_DIR,
     // The node's --database-path: the signer digests the immutable files it certifies.
     DB_DIRECTORY: DB_DIR,
-    // On, for the monitoring feature; bound to loopback (upstream's default is 0.0.0.0, every interface).
+    // On, for the monitoring feature; bound to loopback, or to the core's private address when the
+    // monitoring host scrapes it (upstream's default is 0.0.0.0, every interface).
     ENABLE_METRICS_SERVER: "true",
     ERA_READER_ADAPTER_PARAMS: eraReaderAdapterParams(era),
     // Upstream's default is `bootstrap` (devnets); networks.json says cardano-chain on every real network.
     ERA_READER_ADAPTER_TYPE,
     KES_SECRET_KEY_PATH: KES_KEY_FILE,
-    METRICS_SERVER_IP: SIGNER_METRICS_ADDRESS,
+    METRICS_SERVER_IP: signerMetricsIp(input),
     METRICS_SERVER_PORT: String(SIGNER_METRICS_PORT),
     // `mainnet`/`preprod`/`preview` carry their magic (mithril-common `CardanoNetwork::from_code`):
     // NETWORK_MAGIC is read only for `private`, so it is not set.

@@ -3,7 +3,8 @@
  * reads the node's KES key and operational certificate, and talks to the node's socket); it starts after
  * the node and keeps retrying while the node is not up yet (a new server restoring its chain). Its
  * sandbox is the node's (../../node/service.ts) with less: it writes only its stores, and reaches only
- * loopback and the proxy relays (IPAddressAllow), so even a compromised signer cannot reach the internet.
+ * loopback, the proxy relays and the monitoring host (IPAddressAllow), so even a compromised signer cannot
+ * reach the internet.
  */
 import { PROTECTED_HOST, RESTRICTED_PROCESS } from "../../node/sandbox";
 import { DATA_MOUNT, NODE_GROUP, NODE_SERVICE, NODE_USER } from "../../node/paths";
@@ -58,9 +59,10 @@ export function renderSignerService(input: MithrilSignerInput): string {
     `CPUWeight=${SIGNER_WEIGHT}`,
     `IOWeight=${SIGNER_WEIGHT}`,
     "UMask=0077",
-    // Network: loopback (its metrics endpoint) and the proxies, nothing else; no name is resolved.
+    // Network: loopback, the proxies and, with a monitoring host, its scrape of the metrics endpoint;
+    // nothing else (the filter applies to the unit's sockets both ways); no name is resolved.
     "IPAddressDeny=any",
-    `IPAddressAllow=localhost ${input.proxyRelayIps.join(" ")}`,
+    `IPAddressAllow=localhost ${[...input.proxyRelayIps, ...(input.monitorIp === undefined ? [] : [input.monitorIp])].join(" ")}`,
     "NoNewPrivileges=yes",
     "ProtectSystem=strict",
     // Reads the chain database and the keys; writes only its stores. Connecting to the node's socket

@@ -33,7 +33,7 @@ export const RECEIVERS = { operator: "operator", heartbeat: "heartbeat", nobody:
 const INHIBITIONS: ReadonlyArray<{ source: string; targets: string }> = [
   {
     source: "HostDown",
-    targets: "CardanoNodeDown|CardanoNodeNotAdvancing|RelayFewHotPeers|SlotLeaderChecksMissed|BlockProducerCannotForge|HostDiskFillingUp|HostMemoryLow|HostClockSkew",
+    targets: "CardanoNodeDown|CardanoNodeNotAdvancing|RelayFewHotPeers|SlotLeaderChecksMissed|BlockProducerCannotForge|HostDiskFillingUp|HostMemoryLow|HostClockSkew|MithrilSignerNotRegistered",
   },
   { source: "CardanoNodeDown", targets: "CardanoNodeNotAdvancing|RelayFewHotPeers|SlotLeaderChecksMissed|BlockProducerCannotForge" },
 ];

@@ -58,6 +58,8 @@ export interface MonitoringInput {
   readonly hosts: readonly MonitoredHost[];
   readonly monitor: { readonly privateIp: string };
   readonly alerts: AlertChannels;
+  /** The Mithril signer on the core, when it runs (issue 16): its metrics endpoint is scraped too. */
+  readonly mithrilSigner?: { readonly host: string; readonly privateIp: string };
 }
 
 const HOST_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;

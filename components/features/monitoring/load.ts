@@ -162,6 +162,8 @@ export function loadMonitoring(
   identity: PoolIdentity,
   backend: { readonly region: string } | undefined,
   findings: Findings,
+  /** The core's Mithril signer, when one is delivered: its metrics are scraped too. */
+  signer?: { readonly host: string; readonly privateIp: string },
 ): PoolMonitoring | undefined {
   if (!settings.monitoring) {
     for (const key of ["alertSmtpHost", "alertTelegramChatId", "alertWebhookUrl", "alertHeartbeatUrl"] as const) {
@@ -184,6 +186,7 @@ export function loadMonitoring(
     })),
     monitor: { privateIp: monitor.privateIp },
     alerts: channels,
+    ...(signer === undefined ? {} : { mithrilSigner: signer }),
   };
   const reported = new Set(local.problems.map((p) => p.setting));
   const checked = checkMonitoringInput(input);

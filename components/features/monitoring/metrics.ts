@@ -125,6 +125,22 @@ export const N: Readonly<Record<NodeMetricKey, string>> = Object.fromEntries(
  */
 export const TIP_BLOCK_METRIC = exposedName("PrometheusM", "tipBlock");
 
+/**
+ * mithril-signer's metrics (issue 16), as its metrics service declares them (mithril repository,
+ * mithril-signer/src/metrics/service.rs, read at tag 2617.0; the pin 2630.0 is not in the mirror). The
+ * names are exposed as given: internal/mithril-metric/src/metric.rs builds each with the prometheus
+ * crate's `Opts::new(name, help)`, which adds no suffix. The last-epoch gauge records the Cardano epoch
+ * of the signer's latest successful registration (mithril-signer/src/runtime/state_machine.rs,
+ * `transition_from_unregistered_to_one_of_registered_states`), so it trails the node's epoch when a
+ * registration fails.
+ */
+export const SIGNER_METRICS = {
+  registrationLastEpoch: "mithril_signer_signer_registration_success_last_epoch",
+  registrationSuccess: "mithril_signer_signer_registration_success_since_startup",
+  registrationTotal: "mithril_signer_signer_registration_total_since_startup",
+  signatureLastEpoch: "mithril_signer_signature_registration_success_last_epoch",
+} as const;
+
 /** node_exporter metrics the rules and the dashboard read (collectors named in ./exporter.ts). */
 export const HOST_METRICS = {
   cpuSeconds: "node_cpu_seconds_total",

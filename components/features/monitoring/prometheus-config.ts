@@ -13,10 +13,10 @@ import * as yaml from "js-yaml";
 import type { MonitoringInput } from "./input";
 import { TIP_BLOCK_METRIC } from "./metrics";
 import { RULES_FILE } from "./paths";
-import { ALERTMANAGER_PORT, LOOPBACK, NODE_EXPORTER_PORT, NODE_METRICS_PORT } from "./ports";
+import { ALERTMANAGER_PORT, LOOPBACK, NODE_EXPORTER_PORT, NODE_METRICS_PORT, SIGNER_METRICS_PORT } from "./ports";
 import { duration, PRODUCTION_TIMING, type MonitoringTiming } from "./timing";
 
-export const JOBS = { node: "cardano-node", exporter: "node-exporter" } as const;
+export const JOBS = { node: "cardano-node", exporter: "node-exporter", signer: "mithril-signer" } as const;
 /** The `host` label of the monitoring host's own node_exporter. */
 export const MONITOR_HOST = "monitor";
 
@@ -59,6 +59,14 @@ export function renderPrometheusConfig(input: MonitoringInput, timing: Monitorin
         ],
       },
       { job_name: JOBS.exporter, static_configs: exporter },
+      ...(input.mithrilSigner === undefined
+        ? []
+        : [
+            {
+              job_name: JOBS.signer,
+              static_configs: [{ targets: [`${input.mithrilSigner.privateIp}:${SIGNER_METRICS_PORT}`], labels: { host: input.mithrilSigner.host, role: "core" } }],
+            },
+          ]),
     ],
   };
   return `# Rendered by the stake pool kit for ${input.stack} (${input.network.name}); changes here are overwritten.\n${yaml.dump(config, { noRefs: true, lineWidth: -1 })}`;

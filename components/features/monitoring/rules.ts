@@ -14,7 +14,7 @@
 import * as yaml from "js-yaml";
 import type { NetworkProfile } from "../../networks/networks";
 import type { MonitoringInput } from "./input";
-import { HOST_METRICS as H, N } from "./metrics";
+import { HOST_METRICS as H, N, SIGNER_METRICS as M } from "./metrics";
 import { JOBS } from "./prometheus-config";
 
 /** The alert names, in the order of README "Alerts". A public interface: never rename one. */
@@ -32,6 +32,7 @@ export const ALERT_NAMES = [
   "HostDiskFillingUp",
   "HostMemoryLow",
   "HostClockSkew",
+  "MithrilSignerNotRegistered",
   "Watchdog",
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
@@ -68,6 +69,9 @@ export const THRESHOLDS = {
   oomWindow: "15m",
   clockOffsetSeconds: 0.1,
   clockFor: "10m",
+  /** The signer registers within minutes of an epoch's start; still not, this long after: warn. */
+  signerNotRegisteredFor: "6h",
+  signerDownFor: "10m",
 } as const;
 
 export interface AlertRule {
@@ -283,6 +287,30 @@ export function alertRules(input: MonitoringInput): AlertRule[] {
       summary: `The clock of ${ON_HOST} is not synchronised`,
       description: `The kernel reports an unsynchronised clock (chrony cannot reach a time source).`,
     },
+    // Only with a Mithril signer on the core (issue 16).
+    ...(input.mithrilSigner === undefined
+      ? []
+      : ([
+          {
+            alert: "MithrilSignerNotRegistered",
+            // The node's epoch on the core, against the epoch of the signer's last successful registration.
+            expr: `max by (host) (${N.epoch}{role="core"}) - on(host) group_right max by (host, instance, job, role) (${M.registrationLastEpoch}) >= 1`,
+            cause: "not-registered",
+            for: t.signerNotRegisteredFor,
+            severity: "warning",
+            summary: `The Mithril signer on ${ON_HOST} has not registered in this epoch`,
+            description: `mithril-signer last registered {{ $value }} epoch(s) ago, and ${t.signerNotRegisteredFor} into the current epoch it still has not: the pool signs no Mithril certificate this epoch. Check journalctl -u mithril-signer and the relay's proxy (systemctl status mithril-relay).`,
+          },
+          {
+            alert: "MithrilSignerNotRegistered",
+            expr: `up{job="${JOBS.signer}"} == 0`,
+            cause: "unreachable",
+            for: t.signerDownFor,
+            severity: "warning",
+            summary: `The Mithril signer on ${ON_HOST} does not answer`,
+            description: `Prometheus has not reached mithril-signer's metrics on ${ON_HOST} for ${t.signerDownFor}: the signer is stopped or restarting (systemctl status mithril-signer); it registers nothing while it is down.`,
+          },
+        ] satisfies AlertRule[])),
     {
       alert: "Watchdog",
       expr: "vector(1)",

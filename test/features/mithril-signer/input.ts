@@ -18,6 +18,7 @@ export function signerInput(network: NetworkName, relays = 2): { model: PoolMode
       coreIp: model.core.privateIp,
       proxyRelayIps: proxyRelays(model.relays).map((r) => r.privateIp),
       mithril: { version: MITHRIL_VERSION, sha256: KIT_MITHRIL_PINS[MITHRIL_VERSION] },
+      monitorIp: undefined,
     },
   };
 }

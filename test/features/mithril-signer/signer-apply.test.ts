@@ -61,7 +61,7 @@ describeWith({ root: true, tools: ["bash", "curl", "tar", "sha256sum", "flock"] 
 
   /** Delivers the core's signer step into the sandbox root, for this release and proxy. */
   function deliver(version: string, sha: string | undefined, proxy = "10.30.0.11"): void {
-    const step = signerCoreStep({ network: NETWORKS.preview, coreIp: box.model.core.privateIp, proxyRelayIps: [proxy], mithril: { version, sha256: sha } });
+    const step = signerCoreStep({ network: NETWORKS.preview, coreIp: box.model.core.privateIp, proxyRelayIps: [proxy], mithril: { version, sha256: sha }, monitorIp: undefined });
     for (const file of step.delivery.files) {
       mkdirSync(path.dirname(box.at(file.path)), { recursive: true });
       writeFileSync(box.at(file.path), file.content);

@@ -77,6 +77,14 @@ describe("the signer's unit", () => {
     expect(Number(one(unit, "IOWeight"))).toBeLessThan(100);
   });
 
+  it("admits the monitoring host's scrape besides them when the pool has one, and no other address", () => {
+    const { model: m, input: base } = signerInput("mainnet");
+    const watched = parseUnit(renderSignerService({ ...base, monitorIp: m.monitor!.privateIp }));
+    expect(one(watched, "IPAddressAllow").split(" ").sort()).toEqual(["localhost", ...m.relays.map((r) => r.privateIp), m.monitor!.privateIp].sort());
+    expect(() => renderSignerService({ ...base, monitorIp: m.core.privateIp })).toThrow(/another host's/);
+    expect(() => renderSignerService({ ...base, monitorIp: "monitor.example" })).toThrow(/not an IPv4 address/);
+  });
+
   it("allows the second proxy relay too, and only one relay when the pool has one", () => {
     const single = parseUnit(renderSignerService(signerInput("preview", 1).input));
     expect(one(single, "IPAddressAllow").split(" ")).toHaveLength(2);
@@ -146,6 +154,10 @@ describeWith({ tools: ["systemd-analyze"] }, "systemd-analyze verify", () => {
       });
       expect(result.output).toBe("");
       expect(result.code).toBe(0);
+      // With a monitoring host admitted too.
+      const watched = await verify({ "mithril-signer.service": renderSignerService({ ...input, monitorIp: model.monitor!.privateIp }) });
+      expect(watched.output).toBe("");
+      expect(watched.code).toBe(0);
     });
 
     it(`accepts the proxy's unit on each proxy relay (${network}), without a single warning`, async () => {

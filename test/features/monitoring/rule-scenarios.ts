@@ -2,13 +2,14 @@
  * Synthetic series for every alert: when it must fire (with its labels and annotations) and when it
  * must stay silent, plus one healthy pool on which only Watchdog fires. Times are promtool's, from 0.
  */
-import { HOST_METRICS as H, N } from "../../../components/features/monitoring/metrics";
+import { HOST_METRICS as H, N, SIGNER_METRICS as M } from "../../../components/features/monitoring/metrics";
 import { ALERT_NAMES } from "../../../components/features/monitoring/rules";
-import { NODE_EXPORTER_PORT, NODE_METRICS_PORT } from "../../../components/features/monitoring/ports";
+import { NODE_EXPORTER_PORT, NODE_METRICS_PORT, SIGNER_METRICS_PORT } from "../../../components/features/monitoring/ports";
 import { poolInput } from "./fixtures";
 import type { Labels, Scenario, Series } from "./promtool-tests";
 
-export const INPUT = poolInput("mainnet");
+/** A mainnet pool whose core runs a Mithril signer (issue 16), so that every rule is rendered. */
+export const INPUT = { ...poolInput("mainnet"), mithrilSigner: { host: "core", privateIp: "10.30.0.10" } };
 
 function hostOf(name: string) {
   const host = INPUT.hosts.find((h) => h.name === name);
@@ -29,6 +30,11 @@ export function exporterLabels(name: string): Labels {
   if (name === "monitor") return { job: "node-exporter", instance: `${INPUT.monitor.privateIp}:${NODE_EXPORTER_PORT}`, host: "monitor", role: "monitor" };
   const h = hostOf(name);
   return { job: "node-exporter", instance: `${h.privateIp}:${NODE_EXPORTER_PORT}`, host: h.name, role: h.role };
+}
+
+/** Labels of the Mithril signer's series as the scrape sets them. */
+export function signerLabels(): Labels {
+  return { job: "mithril-signer", instance: `${INPUT.mithrilSigner.privateIp}:${SIGNER_METRICS_PORT}`, host: INPUT.mithrilSigner.host, role: "core" };
 }
 
 /** A passive core: same host, no keys (forging="false"), on another address so that it is another target. */
@@ -61,6 +67,10 @@ function healthyPool(samples: number): Series[] {
     s(N.nodeIsLeader, core, `0+0.01x${samples}`),
     s(N.blocksForged, core, `0+0.01x${samples}`),
     s(N.adopted, core, `1+0.01x${samples}`),
+    // The signer registered in the current epoch.
+    s(N.epoch, core, `612x${samples}`),
+    s("up", signerLabels(), `1x${samples}`),
+    s(M.registrationLastEpoch, signerLabels(), `612x${samples}`),
   );
   for (const host of MACHINES) {
     const labels = exporterLabels(host);
@@ -342,6 +352,48 @@ export const SCENARIOS: readonly Scenario[] = [
         ],
       },
       { at: "25m", alertname: "HostMemoryLow", firing: [{ labels: exporterLabels("relay-1"), severity: "warning", cause: "low-available" }] },
+    ],
+  },
+  {
+    title: "MithrilSignerNotRegistered: 6 hours into an epoch without a registration, or 10 minutes unreachable",
+    interval: "10m",
+    evaluationInterval: "10m",
+    series: [
+      // Epoch 612 starts at 1h; the signer's last registration stays at 611 (the proxy refuses it, say).
+      s(N.epoch, nodeLabels("core"), "611x5 612x60"),
+      s("up", signerLabels(), "1x65"),
+      s(M.registrationLastEpoch, signerLabels(), "611x65"),
+      // A relay's epoch is not the signer's business.
+      s(N.epoch, nodeLabels("relay-1"), "611x5 612x60"),
+    ],
+    checks: [
+      { at: "6h50m", alertname: "MithrilSignerNotRegistered", firing: [] },
+      { at: "7h10m", alertname: "MithrilSignerNotRegistered", firing: [{ labels: signerLabels(), severity: "warning", cause: "not-registered", value: "1" }] },
+    ],
+  },
+  {
+    title: "MithrilSignerNotRegistered: registered in the current epoch stays silent, a fresh epoch's first hours too",
+    interval: "10m",
+    evaluationInterval: "10m",
+    series: [
+      s(N.epoch, nodeLabels("core"), "611x5 612x60"),
+      s("up", signerLabels(), "1x65"),
+      // Registers 40 minutes into epoch 612.
+      s(M.registrationLastEpoch, signerLabels(), "611x9 612x56"),
+    ],
+    checks: [
+      { at: "1h30m", alertname: "MithrilSignerNotRegistered", firing: [] },
+      { at: "10h", alertname: "MithrilSignerNotRegistered", firing: [] },
+    ],
+  },
+  {
+    title: "MithrilSignerNotRegistered: the signer's endpoint unreachable for 10 minutes",
+    interval: "1m",
+    evaluationInterval: "1m",
+    series: [s(N.epoch, nodeLabels("core"), "612x30"), s("up", signerLabels(), "1x5 0x25"), s(M.registrationLastEpoch, signerLabels(), "612x5")],
+    checks: [
+      { at: "14m", alertname: "MithrilSignerNotRegistered", firing: [] },
+      { at: "16m", alertname: "MithrilSignerNotRegistered", firing: [{ labels: signerLabels(), severity: "warning", cause: "unreachable" }] },
     ],
   },
   {

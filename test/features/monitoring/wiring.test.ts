@@ -18,6 +18,14 @@ import type { RawConfig } from "../../../components/config/read";
 import { rawConfig, type ConfigValues } from "../../helpers/config";
 import { ROOT, planWith, resourcesOf, type PlanFiles } from "../../helpers/plan";
 import { GOOD } from "../../backends/ssh/servers";
+import { KES_SKEY, VRF_SKEY, opcertFor } from "../../helpers/hot-keys";
+import { kesPeriodAt } from "../../../components/keys/kes";
+import { NETWORKS } from "../../../components/networks/networks";
+
+/** Mainnet hot keys with a certificate valid now. */
+function mainnetKeys(): ConfigValues {
+  return { kesSigningKey: KES_SKEY, vrfSigningKey: VRF_SKEY, operationalCertificate: opcertFor(kesPeriodAt(NETWORKS.mainnet.timing, NOW)) };
+}
 
 const NOW = new Date("2026-11-26T12:00:00Z");
 const TOKEN = "123456789:AAEhBP0av28VKcdXvzXLEBcSDlMy6Mo-Ab0";
@@ -152,6 +160,43 @@ describe("both walls admit the scrapes from the monitoring host alone", () => {
       expect(h.planFiles.get("node-config.json")).toContain(`"PrometheusSimple suffix ${h.host.privateIp} 12798"`);
       expect(h.planFiles.get("node-exporter.conf")).toContain(`--web.listen-address=${h.host.privateIp}:9100`);
     }
+  });
+});
+
+describe("with a Mithril signer on the core (issue 16)", () => {
+  const pool = loadPool(
+    withSecrets(rawConfig("mainnet", { ...mainnetKeys(), nodeSha256: "a".repeat(64), mithrilSha256: "b".repeat(64) }), ["kesSigningKey", "vrfSigningKey"]),
+    "mon",
+    { plan: true, now: NOW, baseDir: ROOT },
+  );
+  const monitorIp = pool.model.monitor!.privateIp;
+  const coreStep = (p: typeof pool) => planDeployment(p).hosts.find((h) => h.host.role === "core")!;
+
+  it("the signer's metrics listen on the core's private address, for the monitoring host alone (both walls and its own sandbox)", () => {
+    const core = coreStep(pool);
+    expect(core.planFiles.get("mithril-signer.env")).toContain(`METRICS_SERVER_IP=${pool.model.core.privateIp}\n`);
+    expect(core.planFiles.get("mithril-signer.service")).toMatch(new RegExp(`^IPAddressAllow=localhost .*${monitorIp.replace(/\./g, "\\.")}$`, "m"));
+    expect(pool.monitoring!.input.mithrilSigner).toEqual({ host: "core", privateIp: pool.model.core.privateIp });
+    const rules = hostRules(firewallPolicy(pool.model), pool.model.core).filter((r) => r.port === 9090);
+    expect(rules.map((r) => `${r.service}<-${r.source.cidr}`)).toEqual([`signer-metrics<-${monitorIp}/32`]);
+    expect(core.planFiles.get("nftables.conf")).toContain(`ip saddr ${monitorIp}/32 tcp dport 9090 accept`);
+    const monitor = planDeployment(pool).hosts.find((h) => h.host.role === "monitor")!;
+    expect(monitor.planFiles.get("prometheus.yml")).toContain(`- ${pool.model.core.privateIp}:9090`);
+    expect(monitor.planFiles.get("alert-rules.yml")).toContain("alert: MithrilSignerNotRegistered");
+    // The renderers' list and the policy agree, the signer's port included.
+    const fromPolicy = pool.model.hosts.flatMap((h) => hostRules(firewallPolicy(pool.model), h).filter((r) => r.source.cidr === `${monitorIp}/32`).map((r) => `${h.name}:${r.port}`));
+    expect(fromPolicy.sort()).toEqual(scrapeRules(pool.monitoring!.input).map((r) => `${r.host}:${r.port}`).sort());
+  });
+
+  it("without monitoring, the signer keeps its metrics on loopback and admits no one else", () => {
+    const bare = loadPool(
+      withSecrets(rawConfig("mainnet", { ...mainnetKeys(), nodeSha256: "a".repeat(64), mithrilSha256: "b".repeat(64), monitoring: false }), ["kesSigningKey", "vrfSigningKey"]),
+      "mon",
+      { plan: true, now: NOW, baseDir: ROOT },
+    );
+    const core = coreStep(bare);
+    expect(core.planFiles.get("mithril-signer.env")).toContain("METRICS_SERVER_IP=127.0.0.1\n");
+    expect(core.planFiles.get("nftables.conf")).not.toContain("dport 9090");
   });
 });
 
