@@ -1,12 +1,14 @@
 /**
  * `npm run --silent status -- (--stack <name> | --network <mainnet|preprod|preview>)
- *    (--jump <user@first relay> --monitor <monitoring host's private IP> | --prometheus <url>) [--json]`
+ *    [--jump <[user@]first relay> --monitor <monitoring host's private IP> | --prometheus <url>] [--json]`
  *
  * Prints, per host, the figures of the pool dashboard (height, tip lag, sync, peers, KES, blocks, missed
- * checks, memory, disk, clock) and what is firing, read from the monitoring host's Prometheus. With
- * `--jump`/`--monitor` it opens the SSH route itself (`ssh -J <relay> -L <free port>:127.0.0.1:9090
- * ubuntu@<monitor>`, the same way in as Grafana's tunnel) and closes it after; `--prometheus` reads a
- * Prometheus already reachable (a tunnel of your own). `--stack` takes the network from the stack file.
+ * checks, memory, disk, clock) and what is firing, read from the monitoring host's Prometheus. It opens
+ * the SSH route itself (`ssh -J <relay> -L <free port>:127.0.0.1:9090 <user>@<monitor>`, the same way in
+ * as Grafana's tunnel) and closes it after; `--prometheus` reads a Prometheus already reachable (a tunnel
+ * of your own). `--stack` takes the network, the logins and the monitoring host from the stack file, and on
+ * own servers the first relay's address too; on AWS give `--jump <relay-1's Elastic IP>` (its address
+ * exists only once deployed: `pulumi stack output hosts`).
  * Exit status: 0 printed, 1 Prometheus unreachable or refusing, 2 usage.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,13 +18,14 @@ import { parseArgs } from "node:util";
 import { ADMIN_USER } from "../components/node/paths";
 import { LOOPBACK, PROMETHEUS_PORT } from "../components/features/monitoring/ports";
 import { collectStatus, renderStatus, type Sample } from "../components/features/monitoring/status";
-import { readSettings } from "../components/config/read";
-import { isNetworkName, NETWORK_NAMES, NETWORKS, type NetworkProfile } from "../components/networks/networks";
+import { monitorRoute, tunnelArgs, type MonitorRoute } from "../components/features/monitoring/access";
+import { isNetworkName, NETWORK_NAMES, NETWORKS, SSH_PORT, type NetworkProfile } from "../components/networks/networks";
+import { loadPool, type PoolPlan } from "../components/program/load";
 import { readProject, readStackConfig } from "./plan/stack-file";
 
 const USAGE =
   "usage: npm run --silent status -- (--stack <name> | --network <mainnet|preprod|preview>) " +
-  "(--jump <user@relay> --monitor <private IP> | --prometheus <url>) [--json]\n";
+  "[--jump <[user@]relay> --monitor <private IP> | --prometheus <url>] [--json]\n";
 
 class Failure extends Error {
   constructor(
@@ -37,15 +40,23 @@ const ROOT = path.resolve(__dirname, "..");
 const HOST = /^[A-Za-z0-9._-]+@[A-Za-z0-9.:-]+$|^[A-Za-z0-9.:-]+$/;
 const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
 
-function networkOf(values: { stack?: string; network?: string }): NetworkProfile {
+/** The network, and with `--stack` the route to the monitoring host as the stack declares it. */
+function poolOf(values: { stack?: string; network?: string }): { network: NetworkProfile; route: MonitorRoute | undefined; stack: boolean } {
   if (values.network !== undefined) {
+    if (values.stack !== undefined) throw new Failure(`--stack or --network, not both\n${USAGE.trimEnd()}`, 2);
     if (!isNetworkName(values.network)) throw new Failure(`--network must be one of ${NETWORK_NAMES.join(", ")}`, 2);
-    return NETWORKS[values.network];
+    return { network: NETWORKS[values.network], route: undefined, stack: false };
   }
   if (values.stack === undefined) throw new Failure(`give --stack or --network\n${USAGE.trimEnd()}`, 2);
-  const read = readSettings(readStackConfig(readProject(ROOT), values.stack));
-  if (!read.settings) throw new Failure(read.findings.problems.map((p) => `${p.setting}: ${p.message}`).join("\n"), 2);
-  return NETWORKS[read.settings.network];
+  let pool: PoolPlan;
+  try {
+    pool = loadPool(readStackConfig(readProject(ROOT), values.stack), values.stack, { plan: true, baseDir: ROOT, now: new Date() });
+  } catch (error) {
+    throw new Failure(error instanceof Error ? error.message : String(error), 2);
+  }
+  const relay = pool.model.relays[0]!;
+  const relayAddress = pool.backend.kind === "ssh" ? pool.backend.servers.get(relay.name)!.address : undefined;
+  return { network: pool.model.network, route: monitorRoute(pool.model, relayAddress), stack: true };
 }
 
 function freePort(): Promise<number> {
@@ -110,7 +121,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const network = networkOf(values);
+  const { network, route, stack } = poolOf(values);
   let ssh: ChildProcess | undefined;
   let base: string;
   if (values.prometheus !== undefined) {
@@ -118,12 +129,29 @@ async function main(argv: readonly string[]): Promise<void> {
     if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(values.prometheus)) throw new Failure("--prometheus must be an http(s) URL", 2);
     base = values.prometheus.replace(/\/$/, "");
   } else {
-    if (values.jump === undefined || values.monitor === undefined) throw new Failure(`give --jump and --monitor (or --prometheus)\n${USAGE.trimEnd()}`, 2);
-    if (!HOST.test(values.jump)) throw new Failure("--jump must be [user@]host", 2);
-    if (!IPV4.test(values.monitor)) throw new Failure("--monitor must be the monitoring host's private IPv4 address", 2);
-    const jump = values.jump.includes("@") ? values.jump : `${ADMIN_USER}@${values.jump}`;
+    if (stack && route === undefined) throw new Failure(`stack ${values.stack!} has no monitoring host (stakepool:monitoring is false)`, 2);
+    const jumpText = values.jump ?? route?.jump.host;
+    if (jumpText === undefined) {
+      throw new Failure(
+        route === undefined
+          ? `give --jump and --monitor (or --prometheus)\n${USAGE.trimEnd()}`
+          : "give --jump <relay-1's public IP>: on AWS it is an Elastic IP known once deployed (pulumi stack output hosts)",
+        2,
+      );
+    }
+    if (!HOST.test(jumpText)) throw new Failure("--jump must be [user@]host", 2);
+    const monitorIp = values.monitor ?? route?.monitor.host;
+    if (monitorIp === undefined) throw new Failure(`give --monitor <the monitoring host's private IP>\n${USAGE.trimEnd()}`, 2);
+    if (!IPV4.test(monitorIp)) throw new Failure("--monitor must be the monitoring host's private IPv4 address", 2);
+    const [jumpUser, jumpHost] = jumpText.includes("@") ? (jumpText.split("@") as [string, string]) : [route?.jump.user ?? ADMIN_USER, jumpText];
     const port = await freePort();
-    ssh = spawn("ssh", ["-N", "-o", "ExitOnForwardFailure=yes", "-J", jump, "-L", `${port}:${LOOPBACK}:${PROMETHEUS_PORT}`, `${ADMIN_USER}@${values.monitor}`], { stdio: ["ignore", "ignore", "inherit"] });
+    const args = tunnelArgs(
+      { user: jumpUser, host: jumpHost, port: route?.jump.port ?? SSH_PORT },
+      { user: route?.monitor.user ?? ADMIN_USER, host: monitorIp, port: route?.monitor.port ?? SSH_PORT },
+      port,
+      PROMETHEUS_PORT,
+    );
+    ssh = spawn("ssh", ["-o", "ExitOnForwardFailure=yes", ...args], { stdio: ["ignore", "ignore", "inherit"] });
     base = `http://${LOOPBACK}:${port}`;
   }
   try {

@@ -11,7 +11,10 @@ import os from "node:os";
 import path from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { grafanaTunnelCommand, MONITOR_FORWARDS, relayPermitOpen } from "../../../components/features/monitoring/access";
+import { grafanaTunnelCommand, MONITOR_FORWARDS, monitorRoute, relayPermitOpen, tunnelArgs } from "../../../components/features/monitoring/access";
+import { loadPool } from "../../../components/program/load";
+import { readProject, readStackConfig } from "../../../cli/plan/stack-file";
+import { ROOT } from "../../helpers/plan";
 import { AWS_ACCOUNT_PLACEHOLDER, renderAlertmanagerConfig, TELEGRAM_TOKEN_PLACEHOLDER } from "../../../components/features/monitoring/alertmanager-config";
 import { GRAFANA_RELEASE, renderGrafanaDatasources, renderGrafanaService } from "../../../components/features/monitoring/grafana";
 import { metricsListenerOverlay } from "../../../components/node/metrics-listener";
@@ -69,6 +72,18 @@ describe("the monitoring steps", () => {
     expect(rules).toHaveLength(6);
     expect(new Set(rules.map((r) => r.from))).toEqual(new Set(["10.30.0.20"]));
     expect(rules.filter((r) => r.host === "core").map((r) => `${r.address}:${r.port}`)).toEqual(["10.30.0.10:12798", "10.30.0.10:9100"]);
+  });
+
+  it("find the way to the monitoring host from the stack: own servers' logins and relay-1's address; on AWS the address stays the operator's to give", () => {
+    const own = loadPool(readStackConfig(readProject(ROOT), "ssh-example"), "ssh-example", { plan: true, baseDir: ROOT, now: new Date("2026-11-26T00:00:00Z") });
+    const route = monitorRoute(own.model, "203.0.113.11")!;
+    expect(route).toEqual({ jump: { user: "cardano-admin", port: 22, host: "203.0.113.11" }, monitor: { user: "cardano-admin", host: "10.0.0.20", port: 22 } });
+    expect(tunnelArgs({ ...route.jump, host: route.jump.host! }, route.monitor, 40123, 9090)).toEqual([
+      "-N", "-J", "cardano-admin@203.0.113.11", "-L", "40123:127.0.0.1:9090", "cardano-admin@10.0.0.20",
+    ]);
+    const aws = loadPool(readStackConfig(readProject(ROOT), "preview"), "preview", { plan: true, baseDir: ROOT, now: new Date("2026-11-26T00:00:00Z") });
+    expect(monitorRoute(aws.model, undefined)).toEqual({ jump: { user: "ubuntu", port: 22, host: undefined }, monitor: { user: "ubuntu", host: "10.30.0.9", port: 22 } });
+    expect(monitorRoute({ ...aws.model, monitor: undefined }, undefined)).toBeUndefined();
   });
 
   it("reach Grafana through the first relay, with the relay forwarding only to the monitor's SSH", () => {

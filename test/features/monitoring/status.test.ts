@@ -78,6 +78,15 @@ describe("npm run status", () => {
     expect(report.hosts["relay-1"]!["KES left"]).toBeNull();
   });
 
+  it("takes the route from the stack: on AWS it asks for relay-1's Elastic IP, known only once deployed (exit 2, no connection)", async () => {
+    const { code, stderr } = await cli("--stack", "preview");
+    expect(code).toBe(2);
+    expect(stderr).toContain("give --jump <relay-1's public IP>");
+    const both = await cli("--stack", "preview", "--network", "preview", "--prometheus", url);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--stack or --network, not both");
+  });
+
   it("refuses unclear routes and networks with the usage (exit 2)", async () => {
     for (const args of [["--network", "mainnet"], ["--network", "testnet", "--prometheus", url], ["--network", "preview", "--jump", "relay", "--monitor", "monitor.example"]]) {
       const { code, stderr } = await cli(...args);
