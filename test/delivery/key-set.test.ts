@@ -63,6 +63,9 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+/** The PATH of a server's root shell (Debian's and Ubuntu's default), without this machine's own additions. */
+const SERVER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 function env(root: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, PATH: `${bin}:${process.env.PATH}`, STAKEPOOL_ROOT: root, ...extra };
 }
@@ -211,7 +214,9 @@ describeWith({ tools: ["bash", "base64", "install", "strace"], root: true }, "th
     const traced = spawnSync(
       "strace",
       ["-f", "-qq", "-e", "trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,symlink,symlinkat,link,linkat,umask", "-o", trace, "bash", "-c", deliveryScript(B)],
-      { input: deliveryStdin(B), env: env(root, { TMPDIR: tmp, TMP: tmp, TEMP: tmp }), encoding: "utf8" },
+      // A server's PATH and an empty home: bash reads ~/.bashrc when its stdin is a socket (Node's stdio is a
+      // socketpair), and a developer's ~/.bashrc (pyenv's rehash, say) would show up as files created.
+      { input: deliveryStdin(B), env: env(root, { TMPDIR: tmp, TMP: tmp, TEMP: tmp, HOME: fs.mkdtempSync(path.join(work, "home-")), PATH: `${bin}:${SERVER_PATH}` }), encoding: "utf8" },
     );
     expect(traced.status).toBe(0);
     expect(fs.readdirSync(tmp)).toEqual([]);
@@ -230,7 +235,7 @@ describeWith({ tools: ["bash", "base64", "install", "strace"], root: true }, "th
       if (/^symlink/.test(call)) created.push({ pid, path: strings[strings.length - 1]! });
     }
     const outside = created.filter((c) => !c.path.startsWith(`${root}/`) && c.path !== "/dev/null");
-    expect(outside).toEqual([]);
+    expect(outside, JSON.stringify(outside)).toEqual([]);
     const keyFiles = created.filter((c) => /\/set\.[^/]+\/(kes\.skey|vrf\.skey|node\.cert)$/.test(c.path));
     expect(keyFiles).toHaveLength(3);
     for (const k of keyFiles) expect(umask.get(k.pid), k.path).toBe("0377");
