@@ -22,9 +22,12 @@ export const APPLY_SIGNER = SIGNER_APPLY_SCRIPT;
  * After a KES rotation the signer restarts (the Mithril docs, "Rotating the KES keys"). A SIGHUP would be
  * worse than not enough: mithril-signer 2630.0 handles SIGTERM, SIGQUIT and Ctrl-C only (main.rs), so
  * SIGHUP ends it, and systemd counts a death by SIGHUP as a clean exit, which Restart=on-failure leaves
- * stopped. `try-restart` does nothing when the signer is not running (not enabled, or waiting for the node).
+ * stopped. Restarted only when it runs: a signer still waiting for the node starts with the new keys anyway.
+ * Not `systemctl try-restart`: on the first deployment the keys step runs before the signer's step has
+ * installed its unit, and try-restart of a unit systemd does not know fails ("Unit mithril-signer.service
+ * not found", exit 5: seen in the e2e box), stopping the core's rollout; `is-active` is just false there.
  */
-export const RESTART_SIGNER_IF_RUNNING = `systemctl try-restart ${SIGNER_UNIT}`;
+export const RESTART_SIGNER_IF_RUNNING = `if systemctl is-active --quiet ${SIGNER_UNIT}; then systemctl restart ${SIGNER_UNIT}; fi`;
 
 /**
  * The keys step's apply commands when the signer runs on the core: the node re-reads its keys first
@@ -49,10 +52,13 @@ const DISTRIBUTION_SQUID_UNIT = `${DISTRIBUTION_SQUID_SERVICE}.service`;
  */
 export const MASK_DISTRIBUTION_SQUID = `systemctl mask ${DISTRIBUTION_SQUID_UNIT} && { systemctl stop ${DISTRIBUTION_SQUID_UNIT} 2>/dev/null || true; }`;
 
+/** What a proxy relay installs from the distribution: its forward proxy. */
+export const RELAY_PROXY_PACKAGES = ["squid"] as const;
+
 /** Debian/Ubuntu package `squid`, installed when missing; waits for a running unattended-upgrades. */
 export const INSTALL_SQUID = [
-  "dpkg-query -W -f='${Status}\\n' squid 2>/dev/null | grep -q '^install ok installed$'",
-  "{ export DEBIAN_FRONTEND=noninteractive; apt-get -o DPkg::Lock::Timeout=900 update -q && apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends squid; }",
+  `dpkg-query -W -f='\${Status}\\n' ${RELAY_PROXY_PACKAGES[0]} 2>/dev/null | grep -q '^install ok installed$'`,
+  `{ export DEBIAN_FRONTEND=noninteractive; apt-get -o DPkg::Lock::Timeout=900 update -q && apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends ${RELAY_PROXY_PACKAGES[0]}; }`,
 ].join(" || ");
 
 /** squid's own check of the delivered configuration; on failure its last lines say why. */

@@ -5,7 +5,7 @@
  */
 import { DATA_MOUNT, KIT_ETC_DIR, KIT_STATE_DIR, MITHRIL_INSTALL_ROOT } from "../../node/paths";
 
-/** The signer's unit; `systemctl try-restart` after a KES rotation names it. Identity: never renamed. */
+/** The signer's unit; the restart after a KES rotation names it. Identity: never renamed. */
 export const SIGNER_SERVICE = "mithril-signer";
 /** The proxy's unit on a relay: squid with the kit's configuration only. Identity: never renamed. */
 export const RELAY_PROXY_SERVICE = "mithril-relay";

@@ -226,6 +226,14 @@ describeWith({ root: true, tools: ["bash", "curl", "tar", "sha256sum", "flock"] 
     writeFileSync(script, deliveryScript({ directories: [], files: [], apply: KEYS_APPLY_WITH_SIGNER }));
     const result = await box.shell(`bash '${script}' </dev/null`);
     expect(result.code).toBe(0);
-    expect(box.systemctlCalls()).toEqual([`is-active --quiet ${NODE}`, `reload ${NODE}`, `try-restart ${SIGNER}`]);
+    expect(box.systemctlCalls()).toEqual([`is-active --quiet ${NODE}`, `reload ${NODE}`, `is-active --quiet ${SIGNER}`, `restart ${SIGNER}`]);
+  });
+
+  it("on the first deployment, before the signer's step has installed its unit, the keys step succeeds and starts no signer", async () => {
+    const script = box.at("keys-delivery.sh");
+    writeFileSync(script, deliveryScript({ directories: [], files: [], apply: KEYS_APPLY_WITH_SIGNER }));
+    const result = await box.shell(`bash '${script}' </dev/null`);
+    expect(result.code).toBe(0);
+    expect(box.systemctlCalls()).toEqual([`is-active --quiet ${NODE}`, `reload ${NODE}`, `is-active --quiet ${SIGNER}`]);
   });
 });

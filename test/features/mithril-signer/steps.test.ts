@@ -78,7 +78,7 @@ describe("the signer's step on the core", () => {
 
   it("gives the keys step the node's reload first, then the signer's restart only if it runs", () => {
     expect(KEYS_APPLY_WITH_SIGNER).toEqual([RELOAD_NODE, RESTART_SIGNER_IF_RUNNING]);
-    expect(RESTART_SIGNER_IF_RUNNING).toBe("systemctl try-restart mithril-signer.service");
+    expect(RESTART_SIGNER_IF_RUNNING).toBe("if systemctl is-active --quiet mithril-signer.service; then systemctl restart mithril-signer.service; fi");
   });
 });
 
