@@ -7,14 +7,18 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { RELAY_PROXY_PACKAGES } from "../components/features/mithril-signer/commands";
+import { MONITOR_PACKAGES } from "../components/features/monitoring/steps";
 import { SYSTEM_PACKAGES } from "../components/features/system/index";
 
 export const CACHE_DIR = process.env.STAKEPOOL_E2E_CACHE ?? "/var/cache/stakepool-e2e";
 const SCRIPT = path.join(__dirname, "image", "build.sh");
 
 /**
- * What the guests need besides the kit's own SYSTEM_PACKAGES (which the system step would otherwise
- * install from a mirror the guests cannot reach): an Ubuntu cloud image's basics, and the test's tools.
+ * What the guests need besides the packages the kit's steps install from a mirror the guests cannot reach
+ * (the system step's SYSTEM_PACKAGES, the monitoring host's MONITOR_PACKAGES, a proxy relay's squid):
+ * an Ubuntu cloud image's basics, and the test's tools. build.sh leaves the services of the kit's packages
+ * disabled, so a guest boots like a server where the kit has not installed them yet.
  */
 export const BASE_PACKAGES = [
   "cloud-init",
@@ -37,7 +41,7 @@ export const BASE_PACKAGES = [
 ] as const;
 
 export function imagePackages(): string[] {
-  return [...new Set<string>([...BASE_PACKAGES, ...SYSTEM_PACKAGES])].sort();
+  return [...new Set<string>([...BASE_PACKAGES, ...SYSTEM_PACKAGES, ...MONITOR_PACKAGES, ...RELAY_PROXY_PACKAGES])].sort();
 }
 
 /**

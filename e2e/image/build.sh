@@ -87,6 +87,13 @@ cat >"$root/etc/udev/rules.d/61-e2e-ebs-name.rules" <<'EOF'
 KERNEL=="vd*[!0-9]", ENV{DEVTYPE}=="disk", ATTRS{serial}=="vol[0-9a-f]*", SYMLINK+="disk/by-id/nvme-Amazon_Elastic_Block_Store_$attr{serial}"
 EOF
 
+# The kit's steps install these packages and start their services themselves (the monitoring host's
+# Prometheus, Alertmanager and node_exporter, node_exporter on every host, a proxy relay's squid): here they
+# are preinstalled only because no guest reaches a mirror, so a guest boots with them stopped and disabled,
+# like a server where the kit has not installed them yet. A unit missing here fails the build.
+chroot "$root" systemctl disable prometheus.service prometheus-alertmanager.service prometheus-node-exporter.service squid.service >/dev/null 2>&1 ||
+  { echo "image: could not disable the services of the kit's packages" >&2; exit 1; }
+
 # No package mirror is reachable from a guest: keep apt's timers from trying at boot (they would only fail
 # later, but they take the dpkg lock the kit's system step waits for).
 chroot "$root" systemctl mask apt-daily.timer apt-daily-upgrade.timer >/dev/null 2>&1
