@@ -15,6 +15,7 @@ import { renderBootstrap, type HostKeyPair } from "../components/backends/aws/bo
 import type { HostSpec, PoolModel } from "../components/model/pool";
 import { hostname } from "../components/model/pool";
 import type { GuestSpec, Seed } from "./guest";
+import { MONITOR_FLOOR } from "../components/backends/ssh/inventory";
 import { ULA_PREFIX } from "./network";
 import type { BoxServer } from "./pool";
 
@@ -22,26 +23,40 @@ export type BackendName = "aws" | "ssh";
 export const BACKENDS: readonly BackendName[] = ["aws", "ssh"];
 
 /**
- * The hosts of each box's pool. On AWS a core and two relays (siblings, rolling restarts across relays);
- * on own servers a core and one relay: what differs there is how a server is reached and checked, and a
- * third guest would cost the CI two minutes of TCG for nothing the AWS box does not already prove.
+ * The hosts of each box's pool. On AWS a core and two relays (siblings, rolling restarts across relays),
+ * without monitoring; on own servers a core, one relay and the monitoring host, with the Mithril signer:
+ * what differs there is how a server is reached and checked, and what the AWS box does not prove (the
+ * monitoring host scraping every guest, the signer reaching its aggregator through the relay's proxy).
  */
-export const BOX_HOSTS: Readonly<Record<BackendName, readonly string[]>> = { aws: ["core", "relay-1", "relay-2"], ssh: ["core", "relay-1"] };
+export const BOX_HOSTS: Readonly<Record<BackendName, readonly string[]>> = { aws: ["core", "relay-1", "relay-2"], ssh: ["core", "relay-1", "monitor"] };
 
 /** The login user the provider's image creates on the operator's servers (not the AWS images' ubuntu). */
 export const OWN_SERVER_USER = "pooladmin";
 
-/** The operator's servers: addresses on the wire's /16, where the operator's SSH reaches them too. */
-const OWN_SERVERS: Readonly<Record<string, { address: string; sshPort: number; publicAddress?: string }>> = {
-  core: { address: "10.30.1.10", sshPort: 22 },
+interface OwnServer {
+  readonly role: BoxServer["role"];
+  readonly address: string;
+  readonly sshPort: number;
+  readonly publicAddress?: string;
+  readonly memoryGiB: number;
+  readonly dataDiskGiB: number;
+}
+
+/**
+ * The operator's servers: addresses on the wire's /16, where the operator's SSH reaches them too. Each
+ * declares the hardware floor of its role (components/backends/ssh/inventory.ts; preview recommends more).
+ */
+const OWN_SERVERS: Readonly<Record<string, OwnServer>> = {
+  core: { role: "core", address: "10.30.1.10", sshPort: 22, memoryGiB: 4, dataDiskGiB: 50 },
   // What the pool registers on chain: a name (the box has no DNS; nothing resolves it during the run).
-  // Its sshd on 2222: the operator's way in, and the kit's jump to the core.
-  "relay-1": { address: "10.30.2.11", sshPort: 2222, publicAddress: "relay-1.box.stakepool-kit.net" },
+  // Its sshd on 2222: the operator's way in, and the kit's jump to the core and the monitoring host.
+  "relay-1": { role: "relay", address: "10.30.2.11", sshPort: 2222, publicAddress: "relay-1.box.stakepool-kit.net", memoryGiB: 4, dataDiskGiB: 50 },
+  // No dataDevice: its metrics live on the root disk it declares.
+  monitor: { role: "monitor", address: "10.30.3.12", sshPort: 22, memoryGiB: MONITOR_FLOOR.memoryGiB, dataDiskGiB: MONITOR_FLOOR.diskGiB },
 };
 
-/** What every own server declares (the hardware floor of the pool spec; preview recommends more). */
-export const OWN_SERVER_MEMORY_GIB = 4;
-export const OWN_SERVER_DISK_GIB = 50;
+/** What the pool's node servers declare (the hardware floor of the pool spec). */
+export const OWN_SERVER_MEMORY_GIB = OWN_SERVERS.core!.memoryGiB;
 
 /** A virtio disk's serial (at most 20 characters), which udev names it by under /dev/disk/by-id. */
 function diskSerial(name: string): string {
@@ -54,15 +69,15 @@ export function ownServers(hostKeys: ReadonlyMap<string, HostKeyPair>): BoxServe
     const server = OWN_SERVERS[name]!;
     return {
       name,
-      role: name === "core" ? ("core" as const) : ("relay" as const),
+      role: server.role,
       address: server.address,
       ...(server.publicAddress === undefined ? {} : { publicAddress: server.publicAddress }),
       sshUser: OWN_SERVER_USER,
       sshPort: server.sshPort,
       hostKey: hostKeys.get(name)!.publicKey,
-      memoryGiB: OWN_SERVER_MEMORY_GIB,
-      dataDiskGiB: OWN_SERVER_DISK_GIB,
-      dataDevice: `/dev/disk/by-id/virtio-${diskSerial(name)}`,
+      memoryGiB: server.memoryGiB,
+      dataDiskGiB: server.dataDiskGiB,
+      ...(server.role === "monitor" ? {} : { dataDevice: `/dev/disk/by-id/virtio-${diskSerial(name)}` }),
     };
   });
 }
@@ -84,12 +99,27 @@ export function guestSpec(backend: BackendName, model: PoolModel, host: HostSpec
     : { ...common, hostname: `box-${host.name}`, memoryMiB: host.memoryGiB * 1024, diskSerial: diskSerial(host.name) };
 }
 
+/** What the box's wire stands in for on every server: the public CAs (the box's own) and DNS (hosts lines). */
+export interface BoxInternet {
+  readonly caPem: string;
+  /** `/etc/hosts` lines: the names the servers resolve (the Mithril aggregator's). */
+  readonly hosts: readonly string[];
+}
+
 /**
  * The first-boot settings of an operator's server, as a provider's image applies them: the login user
- * (passwordless sudo, the operator's key), the host key, and sshd's port when it is not 22.
+ * (passwordless sudo, the operator's key), the host key, and sshd's port when it is not 22. And what the
+ * Internet gives a real server and the box's wire cannot: the box's CA among the trusted ones (cloud-init
+ * `ca_certs`, as a provider's image trusts the public CAs) and the aggregator's name in /etc/hosts (no DNS).
  */
-export function providerCloudConfig(login: { user: string; port: number }, adminKey: string, hostKey: HostKeyPair): string {
+export function providerCloudConfig(login: { user: string; port: number }, adminKey: string, hostKey: HostKeyPair, internet?: BoxInternet): string {
   const indent = (text: string, by: string) => text.trimEnd().split("\n").map((l) => `${by}${l}`).join("\n");
+  const files = [
+    ...(login.port === 22 ? [] : ["  - path: /etc/ssh/sshd_config.d/05-provider-port.conf", "    permissions: '0644'", `    content: "Port ${login.port}\\n"`]),
+    ...(internet === undefined || internet.hosts.length === 0
+      ? []
+      : ["  - path: /etc/hosts", "    append: true", "    content: |", "      # The box's stand-in for DNS (e2e/backends.ts).", ...internet.hosts.map((l) => `      ${l}`)]),
+  ];
   return [
     "#cloud-config",
     "# The provider's first boot of an operator's server (e2e/backends.ts); nothing here comes from the kit.",
@@ -106,17 +136,16 @@ export function providerCloudConfig(login: { user: string; port: number }, admin
     "  ed25519_private: |",
     indent(hostKey.privateKey, "    "),
     `  ed25519_public: ${hostKey.publicKey}`,
-    ...(login.port === 22
-      ? []
-      : ["write_files:", "  - path: /etc/ssh/sshd_config.d/05-provider-port.conf", "    permissions: '0644'", `    content: "Port ${login.port}\\n"`]),
+    ...(files.length === 0 ? [] : ["write_files:", ...files]),
+    ...(internet === undefined ? [] : ["ca_certs:", "  trusted:", "    - |", indent(internet.caPem, "      ")]),
     "",
   ].join("\n");
 }
 
 /** What the server receives at its first boot. */
-export function seedFor(backend: BackendName, model: PoolModel, host: HostSpec, hostKey: HostKeyPair, adminKey: string, instanceId: string): Seed {
+export function seedFor(backend: BackendName, model: PoolModel, host: HostSpec, hostKey: HostKeyPair, adminKey: string, instanceId: string, internet?: BoxInternet): Seed {
   if (backend === "aws") {
     return { instanceId, userData: Buffer.from(gzipUserData(renderBootstrap(model, host, hostKey)), "base64"), publicKeys: [adminKey] };
   }
-  return { instanceId, userData: Buffer.from(providerCloudConfig(host.login, adminKey, hostKey)), publicKeys: [] };
+  return { instanceId, userData: Buffer.from(providerCloudConfig(host.login, adminKey, hostKey, internet)), publicKeys: [] };
 }

@@ -15,14 +15,26 @@ import { DATA_VOLUME_TAG } from "../components/backends/aws/tags";
 import { preflightScript } from "../components/backends/ssh/preflight";
 import { adminTags } from "../components/firewall/admin-sync";
 import type { PoolPlan } from "../components/program/load";
-import { BOX_HOSTS, guestSpec, ownServers, seedFor, type BackendName } from "./backends";
+import { BOX_HOSTS, guestSpec, ownServers, seedFor, type BackendName, type BoxInternet } from "./backends";
 import { applySteps, planSteps, type PlannedStep, type Rewrite, type StepRun } from "./deploy";
 import { Guest } from "./guest";
 import type { GuestImage } from "./image";
-import { IMDS_ADDRESS, must, RELEASES_ADDRESS, Wire, type CommandResult } from "./network";
-import { loadBoxPool, type PoolInputs } from "./pool";
+import { aggregatorDestination } from "../components/features/mithril-signer/destinations";
+import { NETWORKS } from "../components/networks/networks";
+import { AGGREGATOR_ADDRESS, HOOKS_ADDRESS, IMDS_ADDRESS, must, RELEASES_ADDRESS, Wire, type CommandResult } from "./network";
+import { loadBoxPool, NETWORK, type PoolInputs } from "./pool";
 import type { ServicesState } from "./services";
 import { Ssh } from "./ssh";
+import type { Tarball } from "./standin/release";
+import { makeBoxTls, type BoxTls } from "./tls";
+
+/** Seconds in a preview epoch (preview's shelley-genesis.json: epochLength 86400 slots of slotLength 1 s). */
+const PREVIEW_EPOCH_SECONDS = 86_400;
+
+/** The epoch the stand-in aggregator announces at `now` (preview's Shelley era starts at its slot 0). */
+export function previewEpoch(now: Date): number {
+  return Math.floor((now.getTime() / 1000 - NETWORKS.preview.timing.firstShelleyTime) / PREVIEW_EPOCH_SECONDS);
+}
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -63,6 +75,8 @@ export class Box {
   private services: ChildProcess | undefined;
   private stateFile: string;
   private releasesDir = "";
+  private tls: BoxTls | undefined;
+  private grafana: Tarball | undefined;
   pool: PoolPlan;
   inputs: PoolInputs;
 
@@ -88,7 +102,7 @@ export class Box {
     image: GuestImage,
     now: Date,
     inputs: Omit<PoolInputs, "adminKey" | "servers">,
-    releasesDir: string,
+    releases: { readonly dir: string; readonly grafana: Tarball },
     log: (line: string) => void,
   ): Promise<Box> {
     mkdirSync(dir, { recursive: true });
@@ -104,27 +118,32 @@ export class Box {
     model.hosts.forEach((host, index) => box.guests.set(host.name, new Guest(guestSpec(backend, model, host, index, volumeId()), image, box.wire, dir)));
     try {
       await box.wire.start([...box.guests.values()].map((g) => g.spec.tap));
-      box.releasesDir = releasesDir;
+      box.releasesDir = releases.dir;
+      box.grafana = releases.grafana;
+      box.tls = await makeBoxTls(dir, { ips: [RELEASES_ADDRESS, AGGREGATOR_ADDRESS, HOOKS_ADDRESS], dns: [aggregatorDestination(NETWORKS[NETWORK]).host] });
       box.writeServicesState();
       await box.startServices();
     } catch (error) {
       await box.teardown();
       throw error;
     }
-    const jump = model.relays[0]!;
     // Where the operator's SSH reaches each server: on AWS the relays' Elastic IPs, which the box's wire
-    // gives as their private addresses (e2e/network.ts); own servers at their `address`. The core through
-    // the first relay either way.
+    // gives as their private addresses (e2e/network.ts); own servers at their `address`. The core and the
+    // monitoring host through the first relay, as the deployment reaches them.
     const servers = new Map((box.inputs.servers ?? []).map((s) => [s.name, s]));
+    const via = new Map(planDeployment(box.pool).hosts.map((d) => [d.host.name, d.via]));
     box.ssh.configure(
-      model.hosts.map((host) => ({
-        name: host.name,
-        address: servers.get(host.name)?.address ?? host.privateIp,
-        user: host.login.user,
-        port: host.login.port,
-        hostKey: box.hostKeys.get(host.name)!.publicKey,
-        ...(host.role === "core" ? { via: jump.name } : {}),
-      })),
+      model.hosts.map((host) => {
+        const jump = via.get(host.name);
+        return {
+          name: host.name,
+          address: servers.get(host.name)?.address ?? host.privateIp,
+          user: host.login.user,
+          port: host.login.port,
+          hostKey: box.hostKeys.get(host.name)!.publicKey,
+          ...(jump === undefined ? {} : { via: jump }),
+        };
+      }),
     );
     return box;
   }
@@ -156,7 +175,14 @@ export class Box {
         [DATA_VOLUME_TAG]: `vol-${guest.spec.diskSerial.slice(3)}`,
       };
     }
-    const state: ServicesState = { imds: this.backend === "aws", tags, releasesDir: this.releasesDir, log: path.join(this.dir, "services.log") };
+    const state: ServicesState = {
+      imds: this.backend === "aws",
+      tags,
+      releasesDir: this.releasesDir,
+      log: path.join(this.dir, "services.log"),
+      ...(this.tls === undefined ? {} : { tls: { certFile: this.tls.certFile, keyFile: this.tls.keyFile } }),
+      epoch: previewEpoch(this.now),
+    };
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
 
@@ -177,7 +203,10 @@ export class Box {
       child.once("exit", (code) => reject(new Error(`the services exited (${String(code)}): ${stderr}`)));
     });
     const imds = this.backend === "aws" ? `IMDSv2 at ${IMDS_ADDRESS}` : `no instance metadata (${IMDS_ADDRESS} answers nothing)`;
-    this.log(`services: ${imds}, releases at http://${RELEASES_ADDRESS} (log: ${path.join(this.dir, "services.log")})`);
+    this.log(
+      `services: ${imds}, releases at http://${RELEASES_ADDRESS} and https://${RELEASES_ADDRESS}, the Mithril aggregator at https://${AGGREGATOR_ADDRESS}, ` +
+        `the operator's alert endpoints at https://${HOOKS_ADDRESS} (log: ${path.join(this.dir, "services.log")})`,
+    );
   }
 
   /**
@@ -190,9 +219,15 @@ export class Box {
     const id = instanceId();
     const hostKey = this.hostKeys.get(name)!;
     this.serverIds.set(name, this.backend === "aws" ? id : hostKey.publicKey);
-    await guest.prepare(seedFor(this.backend, this.pool.model, host, hostKey, this.inputs.adminKey, id));
+    await guest.prepare(seedFor(this.backend, this.pool.model, host, hostKey, this.inputs.adminKey, id, this.internet()));
     guest.start();
     this.log(`${name}: server ${id} booting (root ${path.basename(guest.rootImage)}, data disk ${guest.spec.diskSerial}, ${guest.spec.memoryMiB} MiB)`);
+  }
+
+  /** What a server gets from the Internet that the wire gives instead: the trusted CA, the aggregator's name. */
+  private internet(): BoxInternet | undefined {
+    if (this.tls === undefined) return undefined;
+    return { caPem: this.tls.caPem, hosts: [`${AGGREGATOR_ADDRESS} ${aggregatorDestination(NETWORKS[NETWORK]).host}`] };
   }
 
   /** Loads the pool with new inputs (as a changed stack config), plans it and runs what changed. */
@@ -201,7 +236,8 @@ export class Box {
     this.pool = loadBoxPool(this.inputs, this.now);
     this.writeServicesState();
     const firstContact = this.backend === "ssh" ? preflightScript : undefined;
-    const { steps, rewrites } = planSteps(planDeployment(this.pool), this.serverIds, `http://${RELEASES_ADDRESS}`, firstContact);
+    const mirror = { releases: `http://${RELEASES_ADDRESS}`, grafana: { base: `https://${RELEASES_ADDRESS}`, sha256: this.grafana!.sha256 } };
+    const { steps, rewrites } = planSteps(planDeployment(this.pool), this.serverIds, mirror, firstContact);
     showRewrites?.(rewrites);
     const execute = (step: PlannedStep) =>
       this.ssh.run(step.host, step.create, {
@@ -250,17 +286,33 @@ export class Box {
     };
   }
 
-  /** Waits until the node runs (active, and the stand-in logged that it started); resolves with the state. */
+  /**
+   * Waits until the node runs (active, and the stand-in logged that it started); resolves with the state.
+   * The waiting happens on the guest, in one SSH session: under TCG every SSH handshake costs the guests
+   * a second or two of CPU, and polling over a new connection every few seconds slowed every box.
+   */
   async waitNodeRunning(name: string, timeoutMs: number): Promise<NodeState> {
     const deadline = Date.now() + timeoutMs;
+    const wait = (seconds: number) =>
+      [
+        `end=$(( $(date +%s) + ${seconds} ))`,
+        'while [ "$(date +%s)" -lt "$end" ]; do',
+        '  if [ "$(systemctl show -p ActiveState --value cardano-node)" = active ]; then',
+        "    pid=$(systemctl show -p MainPID --value cardano-node)",
+        '    if [ "$pid" -gt 0 ] && journalctl -b -u cardano-node -o cat --no-pager | grep -qF "started (pid $pid)"; then exit 0; fi',
+        "  fi",
+        "  sleep 3",
+        "done",
+        "exit 1",
+      ].join("\n");
     let state: NodeState | undefined;
     while (Date.now() < deadline) {
+      const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+      const waited = await this.sh(name, wait(left), left * 1000 + 60_000).catch(() => undefined);
       state = await this.nodeState(name).catch(() => undefined);
-      if (state?.active === "active" && state.mainPid > 0) {
-        const started = await this.sh(name, `journalctl -b -u cardano-node -o cat --no-pager | grep -c 'started (pid ${state.mainPid})' || true`);
-        if (Number(started.stdout.trim()) > 0) return state;
-      }
-      await new Promise((r) => setTimeout(r, 5000));
+      if (waited?.code === 0 && state !== undefined) return state;
+      // The session itself failed (the server still booting, a dropped connection): try again shortly.
+      if (waited?.code !== 1) await new Promise((r) => setTimeout(r, 5000));
     }
     throw new Error(`${name}: the node is not running after ${timeoutMs / 1000} s (node ${state?.active ?? "?"}, setup ${state?.setup ?? "?"})`);
   }

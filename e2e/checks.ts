@@ -2,13 +2,16 @@
  * The checks both boxes make of a running pool (AWS and the operator's own servers), and the helpers
  * they share: what ran, who reaches what, the node's metrics, where the hot keys are.
  */
-import { METRICS_PORT, NODE_PORT, SSH_PORT } from "../components/networks/networks";
+import { runsNode } from "../components/model/pool";
+import { planDeployment } from "../components/deployment/deployment";
+import { MITHRIL_SIGNER_FEATURE } from "../components/features/mithril-signer/steps";
+import { METRICS_PORT, MITHRIL_PROXY_PORT, NODE_EXPORTER_PORT, NODE_PORT, SSH_PORT } from "../components/networks/networks";
 import { KES_KEY_FILE, KEYS_DIR, kitNodeConfigFile, NODE_GROUP, NODE_USER, OPCERT_FILE, VRF_KEY_FILE } from "../components/node/paths";
 import { KES_SKEY, VRF_SKEY } from "../test/helpers/hot-keys";
 import type { Box } from "./box";
 import type { StepRun } from "./deploy";
 import { must, ADMIN, OUTSIDER } from "./network";
-import { mismatch, PROBE_SOURCE, probedPorts, responderScript, type Intent, type ProbeResult, type Target } from "./probes";
+import { GUARDED_PORTS, mismatch, PROBE_SOURCE, probedPorts, responderScript, type Intent, type ProbeResult, type Target } from "./probes";
 import { NETWORK } from "./pool";
 import type { Report } from "./report";
 
@@ -28,8 +31,15 @@ export async function bootPool(box: Box, report: Report): Promise<Map<string, nu
       reachable.set(r.name, Date.now());
     }),
   );
-  await box.ssh.waitUntilReachable(model.core.name, 10 * MINUTE);
-  reachable.set(model.core.name, Date.now());
+  // The hosts behind the first relay: the core, and the monitoring host when the pool has one.
+  await Promise.all(
+    model.hosts
+      .filter((h) => h.role !== "relay")
+      .map(async (h) => {
+        await box.ssh.waitUntilReachable(h.name, 10 * MINUTE);
+        reachable.set(h.name, Date.now());
+      }),
+  );
   for (const h of model.hosts) report.log(`${h.name}: SSH answered with its pinned host key ${seconds(reachable.get(h.name)! - box.guest(h.name).bootedAt)} after boot`);
   return reachable;
 }
@@ -38,8 +48,13 @@ export async function bootPool(box: Box, report: Report): Promise<Map<string, nu
  * After a deployment that ran (`deployed`), waits until the node runs on every host and records each
  * host's boot figures; false, with a FAIL line, when the pool did not come up (the box stops there).
  */
+/** The hosts that run a node (the core and the relays; not the monitoring host). */
+export function nodeHosts(box: Box): string[] {
+  return box.pool.model.hosts.filter(runsNode).map((h) => h.name);
+}
+
 export async function waitPoolRunning(box: Box, report: Report, reachable: ReadonlyMap<string, number>, deployed: boolean): Promise<boolean> {
-  const names = box.pool.model.hosts.map((h) => h.name);
+  const names = nodeHosts(box);
   const running = new Map<string, number>();
   const up = deployed
     ? await Promise.all(
@@ -60,6 +75,7 @@ export async function waitPoolRunning(box: Box, report: Report, reachable: Reado
     const at = running.get(name);
     report.figure(`${name}: boot to SSH ${seconds(reachable.get(name)! - guest.bootedAt)}, boot to node running ${at ? seconds(at - guest.bootedAt) : "never"}`);
   }
+  for (const host of box.pool.model.hosts.filter((h) => !runsNode(h))) report.figure(`${host.name}: boot to SSH ${seconds(reachable.get(host.name)! - box.guest(host.name).bootedAt)}`);
   if (!deployed || up.some((ok) => !ok)) {
     report.record("FAIL", "the pool came up (node running on every host)", ["the remaining checks did not run"]);
     return false;
@@ -161,7 +177,7 @@ export async function metricsOf(box: Box, host: string, address?: string): Promi
 export const UNITS_ACTIVE = "the setup and node units are active on every server, running the delivered release";
 
 export async function unitsCheck(box: Box): Promise<CheckResult> {
-  const names = box.pool.model.hosts.map((h) => h.name);
+  const names = nodeHosts(box);
   const problems: string[] = [];
   const facts: string[] = [];
   await Promise.all(
@@ -180,7 +196,7 @@ export async function unitsCheck(box: Box): Promise<CheckResult> {
 export const METRICS_SERVED = "the node serves metrics where its configuration says, with the new tracing names (forging on the core only)";
 
 export async function metricsCheck(box: Box): Promise<CheckResult> {
-  const names = box.pool.model.hosts.map((h) => h.name);
+  const names = nodeHosts(box);
   const core = box.pool.model.core.name;
   const problems: string[] = [];
   const facts: string[] = [];
@@ -200,7 +216,7 @@ export async function metricsCheck(box: Box): Promise<CheckResult> {
   return { problems, facts: facts.sort() };
 }
 
-export const HOT_KEYS_ON_CORE = "the hot keys are on the core only: 0400 files of the node's user in a 0700 folder, and nowhere on the relays";
+export const HOT_KEYS_ON_CORE = "the hot keys are on the core only: 0400 files of the node's user in a 0700 folder, and on no other server";
 
 export async function keysCheck(box: Box): Promise<CheckResult> {
   const names = box.pool.model.hosts.map((h) => h.name);
@@ -257,6 +273,7 @@ export async function keysCheck(box: Box): Promise<CheckResult> {
 export async function probeChecks(box: Box, report: Report): Promise<void> {
   const { model } = box.pool;
   const core = model.core.name;
+  const monitor = model.monitor?.name;
   let probes: ProbeResult[] = [];
   try {
     probes = await probeAll(box);
@@ -264,7 +281,10 @@ export async function probeChecks(box: Box, report: Report): Promise<void> {
     report.log(`probing failed: ${(error as Error).message}`);
   }
   const sshPorts = new Map(model.hosts.map((h) => [h.name, h.login.port]));
-  const intent: Intent = { core, relays: model.relays.map((r) => r.name), admin: ADMIN.name, sshPorts };
+  const proxies = planDeployment(box.pool)
+    .hosts.filter((d) => d.host.role === "relay" && d.steps.some((s) => s.name === MITHRIL_SIGNER_FEATURE))
+    .map((d) => d.host.name);
+  const intent: Intent = { core, relays: model.relays.map((r) => r.name), admin: ADMIN.name, sshPorts, ...(monitor === undefined ? {} : { monitor }), proxies };
   const probeCheck = (name: string, select: (r: ProbeResult) => boolean) => {
     const selected = probes.filter(select);
     const problems = selected.length === 0 ? ["no probe ran"] : selected.map((r) => mismatch(intent, r)).filter((m): m is string => m !== undefined);
@@ -274,10 +294,26 @@ export async function probeChecks(box: Box, report: Report): Promise<void> {
     ]);
   };
   const isSsh = (r: ProbeResult) => r.port === SSH_PORT || r.port === sshPorts.get(r.host);
+  const guarded = (r: ProbeResult) => (GUARDED_PORTS as readonly number[]).includes(r.port);
+  const relay = (r: ProbeResult) => r.host !== core && r.host !== monitor;
   const moved = model.hosts.filter((h) => h.login.port !== SSH_PORT).map((h) => `${h.name} on ${h.login.port}, 22 shut`);
   const sshNote = moved.length === 0 ? "" : ` (${moved.join("; ")})`;
-  probeCheck(`the core takes ${NODE_PORT} and SSH from its relays only (IPv4; nothing over IPv6; outsider, admin, relays and itself probed)`, (r) => r.host === core && r.port !== METRICS_PORT);
-  probeCheck(`the relays take ${NODE_PORT} from anyone over IPv4, the outsider included`, (r) => r.host !== core && r.port === NODE_PORT);
-  probeCheck(`the relays take SSH from the admin network only${sshNote}`, (r) => r.host !== core && isSsh(r));
-  probeCheck(`metrics (${METRICS_PORT}) are reachable from no other host, even with a listener on the host's own addresses`, (r) => r.port === METRICS_PORT);
+  probeCheck(`the core takes ${NODE_PORT} and SSH from its relays only (IPv4; nothing over IPv6; outsider, admin, relays and itself probed)`, (r) => r.host === core && !guarded(r));
+  probeCheck(`the relays take ${NODE_PORT} from anyone over IPv4, the outsider included`, (r) => relay(r) && r.port === NODE_PORT);
+  probeCheck(`the relays take SSH from the admin network only${sshNote}`, (r) => relay(r) && isSsh(r));
+  if (monitor === undefined) {
+    probeCheck(`metrics (${METRICS_PORT}, ${NODE_EXPORTER_PORT}) are reachable from no other host, even with a listener on the host's own addresses`, (r) => r.port === METRICS_PORT || r.port === NODE_EXPORTER_PORT);
+  } else {
+    probeCheck(
+      `the node's metrics (${METRICS_PORT}) and node_exporter (${NODE_EXPORTER_PORT}) on every host answer the monitoring host only, over IPv4`,
+      (r) => r.port === METRICS_PORT || r.port === NODE_EXPORTER_PORT,
+    );
+    probeCheck(`the monitoring host takes SSH from the relays only, and ${NODE_PORT} from no one`, (r) => r.host === monitor && !guarded(r));
+  }
+  probeCheck(
+    proxies.length === 0
+      ? `no relay answers on the Mithril proxy's port (${MITHRIL_PROXY_PORT}) without a signer`
+      : `the Mithril proxy (${MITHRIL_PROXY_PORT}) on ${proxies.join(", ")} answers the core only`,
+    (r) => r.port === MITHRIL_PROXY_PORT,
+  );
 }

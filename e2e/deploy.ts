@@ -12,6 +12,7 @@ import { deliveryScript, deliveryStdin } from "../components/delivery/bundle";
 import type { Deployment } from "../components/deployment/deployment";
 import type { HostStep, StepEffect } from "../components/features";
 import type { HostSpec } from "../components/model/pool";
+import { GRAFANA_RELEASE_ENV } from "../components/features/monitoring/paths";
 import { NODE_ENV_FILE } from "../components/node/paths";
 import { MITHRIL_RELEASE_BASE_URL, NODE_RELEASE_BASE_URL } from "../components/networks/releases";
 import type { CommandResult } from "./network";
@@ -43,11 +44,22 @@ export interface Rewrite {
   readonly to: string;
 }
 
+/** Where the wire serves what the guests would download from the Internet. */
+export interface Mirror {
+  /** For github.com's release downloads (the node, Mithril): scheme and host, the same paths. */
+  readonly releases: string;
+  /** For Grafana's download: an https base (install-grafana.sh takes https only) and the stand-in's SHA-256. */
+  readonly grafana?: { readonly base: string; readonly sha256: string };
+}
+
 /**
- * The guests cannot reach github.com: the node-setup step's node.env is given the release server of the
- * test wire instead, same paths. Only these two values change, and only their scheme and host.
+ * The guests cannot reach github.com or dl.grafana.com: the node-setup step's node.env is given the
+ * release server of the test wire instead, same paths (only its two URLs change, and only their scheme and
+ * host); the monitoring step's grafana-release.env is given the wire's URL, same path, and the stand-in
+ * tarball's SHA-256 (the version stays the kit's pin).
  */
-export function withReleaseMirror(host: string, step: HostStep, mirror: string): { step: HostStep; rewrites: Rewrite[] } {
+export function withReleaseMirror(host: string, step: HostStep, mirror: Mirror): { step: HostStep; rewrites: Rewrite[] } {
+  if (step.name === "monitoring") return withGrafanaMirror(host, step, mirror);
   if (step.name !== "node-setup") return { step, rewrites: [] };
   const rewrites: Rewrite[] = [];
   const files = step.delivery.files.map((file) => {
@@ -57,7 +69,7 @@ export function withReleaseMirror(host: string, step: HostStep, mirror: string):
       .map((line) => {
         for (const [setting, base] of [["NODE_RELEASE_BASE_URL", NODE_RELEASE_BASE_URL], ["MITHRIL_RELEASE_BASE_URL", MITHRIL_RELEASE_BASE_URL]] as const) {
           if (line !== `${setting}=${base}`) continue;
-          const to = base.replace(/^https:\/\/github\.com/, mirror);
+          const to = base.replace(/^https:\/\/github\.com/, mirror.releases);
           rewrites.push({ host, file: file.path, setting, from: base, to });
           return `${setting}=${to}`;
         }
@@ -70,6 +82,30 @@ export function withReleaseMirror(host: string, step: HostStep, mirror: string):
   return { step: { ...step, delivery: { ...step.delivery, files } }, rewrites };
 }
 
+function withGrafanaMirror(host: string, step: HostStep, mirror: Mirror): { step: HostStep; rewrites: Rewrite[] } {
+  const rewrites: Rewrite[] = [];
+  const files = step.delivery.files.map((file) => {
+    if (file.path !== GRAFANA_RELEASE_ENV) return file;
+    if (mirror.grafana === undefined) throw new Error(`${host}: the monitoring step installs Grafana, and the box was given no stand-in for it`);
+    const grafana = mirror.grafana;
+    const content = file.content
+      .split("\n")
+      .map((line) => {
+        const [setting, value] = [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)];
+        let to: string | undefined;
+        if (setting === "GRAFANA_URL") to = `${grafana.base}${new URL(value).pathname}`;
+        if (setting === "GRAFANA_SHA256") to = grafana.sha256;
+        if (to === undefined) return line;
+        rewrites.push({ host, file: file.path, setting, from: value, to });
+        return `${setting}=${to}`;
+      })
+      .join("\n");
+    return { ...file, content };
+  });
+  if (rewrites.length !== 2) throw new Error(`${host}: grafana-release.env no longer holds GRAFANA_URL and GRAFANA_SHA256; update e2e/deploy.ts`);
+  return { step: { ...step, delivery: { ...step.delivery, files } }, rewrites };
+}
+
 /**
  * Every command of the deployment, with its dependencies as StakePool declares them, or as SshPool does
  * when `firstContact` gives each host's check (components/backends/ssh/preflight.ts preflightScript).
@@ -77,20 +113,24 @@ export function withReleaseMirror(host: string, step: HostStep, mirror: string):
 export function planSteps(
   deployment: Deployment,
   serverIds: ReadonlyMap<string, string>,
-  mirror: string,
+  mirror: Mirror,
   firstContact?: (host: HostSpec) => string,
 ): { steps: PlannedStep[]; rewrites: Rewrite[] } {
   const steps: PlannedStep[] = [];
   const rewrites: Rewrite[] = [];
   let previousRestart: string | undefined;
+  // A host behind the jump waits for the jump's system step (its sshd names the hosts behind it), as
+  // StakePool and SshPool declare it.
+  const systemSteps = new Map<string, string>();
   for (const hostName of deployment.rollout) {
     const hostDeployment = deployment.hosts.find((d) => d.host.name === hostName)!;
     const serverId = serverIds.get(hostName);
     if (serverId === undefined) throw new Error(`no server for ${hostName}`);
+    const jumpSystem = hostDeployment.via === undefined ? [] : [systemSteps.get(hostDeployment.via)].filter((k): k is string => k !== undefined);
     let up: string | undefined;
     if (firstContact) {
       up = `${hostName}/up`;
-      const via = hostDeployment.via === undefined ? [] : [`${hostDeployment.via}/up`];
+      const via = hostDeployment.via === undefined ? [] : [`${hostDeployment.via}/up`, ...jumpSystem];
       steps.push({ key: up, host: hostName, name: "up", effect: "check", secret: false, create: forServer(serverId, firstContact(hostDeployment.host)), stdin: "", dependsOn: via });
     }
     let previous: string | undefined;
@@ -99,7 +139,7 @@ export function planSteps(
       rewrites.push(...mirrored.rewrites);
       const step = mirrored.step;
       const key = `${hostName}/${step.name}`;
-      const dependsOn = [...(up ? [up] : []), ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
+      const dependsOn = [...(up ? [up] : jumpSystem), ...(previous ? [previous] : []), ...(step.effect === "restart" && previousRestart ? [previousRestart] : [])];
       steps.push({
         key,
         host: hostName,
@@ -112,6 +152,7 @@ export function planSteps(
       });
       previous = key;
       if (step.effect === "restart") previousRestart = key;
+      if (step.name === "system") systemSteps.set(hostName, key);
     }
   }
   return { steps, rewrites };

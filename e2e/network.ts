@@ -5,7 +5,8 @@
  *   <p>-gw        "the VPC router and the cloud's services", one veth on the bridge:
  *                 10.30.0.1/16 (the VPC router's address on AWS: the subnet's .1) and 203.0.113.1/24,
  *                 198.51.100.1/24 (the admin's and the outsider's routers), IPv4 forwarding between them;
- *                 169.254.169.254 (IMDSv2) and 192.0.2.80 (stands in for github.com's release downloads)
+ *                 169.254.169.254 (IMDSv2), 192.0.2.80 (stands in for github.com's release downloads),
+ *                 192.0.2.44 (the Mithril aggregator) and 192.0.2.99 (the operator's alert endpoints)
  *                 as local addresses, served by e2e/services.ts.
  *   <p>-admin     the operator: 203.0.113.7/24 (the pool's adminCidrs), default route via the gw.
  *   <p>-outsider  anyone on the internet: 198.51.100.9/24, default route via the gw.
@@ -24,6 +25,10 @@ export const VPC_ROUTER = "10.30.0.1";
 export const ULA_PREFIX = "fd5a:fe00:e2e::";
 export const IMDS_ADDRESS = "169.254.169.254";
 export const RELEASES_ADDRESS = "192.0.2.80";
+/** The stand-in Mithril aggregator (HTTPS), reached from the core only through the relay's proxy. */
+export const AGGREGATOR_ADDRESS = "192.0.2.44";
+/** The operator's alert webhook and heartbeat service (HTTPS). */
+export const HOOKS_ADDRESS = "192.0.2.99";
 
 export interface Party {
   readonly name: "admin" | "outsider";
@@ -100,7 +105,7 @@ export class Wire {
       await must(["ip", "-n", gw, "addr", "add", address, "dev", "eth0"]);
     }
     await must(["ip", "-n", gw, "addr", "add", `${ULA_PREFIX}1/64`, "dev", "eth0", "nodad"]);
-    for (const address of [IMDS_ADDRESS, RELEASES_ADDRESS]) await must(["ip", "-n", gw, "addr", "add", `${address}/32`, "dev", "lo"]);
+    for (const address of [IMDS_ADDRESS, RELEASES_ADDRESS, AGGREGATOR_ADDRESS, HOOKS_ADDRESS]) await must(["ip", "-n", gw, "addr", "add", `${address}/32`, "dev", "lo"]);
     await must(["ip", "netns", "exec", gw, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0"]);
 
     for (const party of [ADMIN, OUTSIDER]) {

@@ -1,5 +1,5 @@
 /**
- * The pool the box deploys: a preview pool of a core and two relays, loaded by the kit's own loadPool
+ * The pool the box deploys: a preview pool of a core and relays, loaded by the kit's own loadPool
  * from stack config, as `pulumi up` loads it. The hot keys are given as secrets (a matched set: the
  * test fixtures' KES and VRF keys, an operational certificate for that KES key), the releases are the
  * stand-ins with their SHA-256 pinned, and the admin network and SSH key are the box's own.
@@ -7,6 +7,8 @@
  * On AWS (`stakepool:backend aws`, the default) the kit places the hosts; on the operator's own servers
  * (`stakepool:backend ssh`) the stack lists them in `stakepool:servers`, as an operator writes it for the
  * servers a provider handed over: their addresses, login user and port, host key, memory and data disk.
+ * The own servers' pool also runs the monitoring host (alerts to a webhook and a heartbeat on the wire)
+ * and the Mithril signer on its core.
  */
 import path from "node:path";
 import type { RawConfig } from "../components/config/read";
@@ -14,7 +16,7 @@ import { kesPeriodAt } from "../components/keys/kes";
 import { NETWORKS } from "../components/networks/networks";
 import { loadPool, type PoolPlan } from "../components/program/load";
 import { KES_SKEY, opcertFor, VRF_SKEY } from "../test/helpers/hot-keys";
-import { ADMIN } from "./network";
+import { ADMIN, HOOKS_ADDRESS } from "./network";
 
 export const STACK = "e2e";
 export const NETWORK = "preview";
@@ -36,7 +38,7 @@ export interface PoolInputs {
 /** One entry of `stakepool:servers`, as components/backends/ssh/inventory.ts reads it. */
 export interface BoxServer {
   readonly name: string;
-  readonly role: "core" | "relay";
+  readonly role: "core" | "relay" | "monitor";
   readonly address: string;
   readonly publicAddress?: string;
   readonly sshUser: string;
@@ -44,7 +46,8 @@ export interface BoxServer {
   readonly hostKey: string;
   readonly memoryGiB: number;
   readonly dataDiskGiB: number;
-  readonly dataDevice: string;
+  /** The chain's disk (the core and the relays; the monitoring host keeps its metrics on its root disk). */
+  readonly dataDevice?: string;
 }
 
 /** The current KES period of the pool's network. */
@@ -67,9 +70,18 @@ export function poolConfig(inputs: PoolInputs): RawConfig {
     "stakepool:mithrilVersion": inputs.mithril.version,
     "stakepool:mithrilSha256": inputs.mithril.sha256,
     "stakepool:peerSeed": inputs.peerSeed,
-    // The guest image carries no Prometheus packages (and the guests reach no mirror): the box boots the
-    // pool without its monitoring host; test/features/monitoring proves the monitoring with the real tools.
-    "stakepool:monitoring": "false",
+    ...(inputs.servers === undefined
+      ? // On AWS the box runs no monitoring host (its alerts would go to SNS, which the box cannot play): the
+        // own servers' box proves the monitoring, and the Mithril signer, on a pool that runs both.
+        { "stakepool:monitoring": "false" }
+      : {
+          "stakepool:monitoring": "true",
+          // The operator's webhook and dead-man service, on the wire (e2e/services.ts), over HTTPS.
+          "stakepool:alertWebhookUrl": `https://${HOOKS_ADDRESS}/alerts`,
+          "stakepool:alertHeartbeatUrl": `https://${HOOKS_ADDRESS}/heartbeat`,
+          // Off by default on preview (components/features/mithril-signer): the operator turns it on.
+          "stakepool:mithrilSigner": "true",
+        }),
     "stakepool:kesSigningKey": KES_SKEY,
     "stakepool:vrfSigningKey": VRF_SKEY,
     "stakepool:operationalCertificate": opcertFor(inputs.opcert.startKesPeriod, inputs.opcert.counter),

@@ -7,6 +7,8 @@
  * it cannot run.
  *
  *   npm run e2e [-- --backend aws|ssh]     one backend only (default: both, the second started once the first is up)
+ *   npm run e2e -- --image                 builds the guest image (or finds it cached) and stops: .ci/run builds it
+ *                                          while the unit suite runs; a run waits on the same lock and reuses it
  *
  * STAKEPOOL_E2E_KEEP=1 keeps the run's folder (disks, consoles, journals) even when every check passed.
  */
@@ -19,11 +21,12 @@ import { Box } from "./box";
 import { ensureImage } from "./image";
 import { currentKesPeriod, NETWORK } from "./pool";
 import { Report } from "./report";
-import { mithrilRelease, nodeRelease } from "./standin/release";
+import { GRAFANA_RELEASE } from "../components/features/monitoring/grafana";
+import { grafanaRelease, mithrilRelease, nodeRelease } from "./standin/release";
 import { runScenarios } from "./scenarios";
 import { runOwnServerScenarios } from "./scenarios-ssh";
 
-const TOOLS = ["qemu-system-x86_64", "debootstrap", "ip", "ssh", "ssh-keygen", "debugfs", "mkfs.ext4", "flock", "tar", "chroot"] as const;
+const TOOLS = ["qemu-system-x86_64", "debootstrap", "ip", "ssh", "ssh-keygen", "debugfs", "mkfs.ext4", "flock", "tar", "chroot", "openssl", "curl"] as const;
 
 export const NODE_V1 = "11.1.3-standin.1";
 export const NODE_V2 = "11.1.4-standin.2";
@@ -76,6 +79,10 @@ async function main(): Promise<number> {
   const report = new Report(out);
   const image = await ensureImage((line) => report.log(line));
   report.figure(image.cached ? `guest image: cached (${image.dir})` : `guest image: built cold in ${image.builtSeconds} s (${image.dir})`);
+  if (process.argv.includes("--image")) {
+    Report.summary(out, [report], startedAt);
+    return 0;
+  }
 
   const dir = mkdtempSync(path.join(os.tmpdir(), "stakepool-e2e-"));
   report.log(`run folder: ${dir}`);
@@ -84,8 +91,13 @@ async function main(): Promise<number> {
     node1: nodeRelease(NODE_V1, NETWORK, releasesDir),
     node2: nodeRelease(NODE_V2, NETWORK, releasesDir),
     mithril: mithrilRelease(MITHRIL_V, NETWORK, releasesDir),
+    // The kit's pinned Grafana version, as a stand-in at the pinned URL's path (e2e/deploy.ts gives its SHA-256).
+    grafana: grafanaRelease(GRAFANA_RELEASE, releasesDir),
   };
-  for (const r of Object.values(releases)) report.log(`stand-in release ${path.basename(r.file)}: sha256 ${r.sha256} (pinned in the stack)`);
+  for (const [name, r] of Object.entries(releases)) {
+    const pinned = name === "grafana" ? "written into grafana-release.env by the harness (e2e/deploy.ts)" : "pinned in the stack";
+    report.log(`stand-in release ${path.basename(r.file)}: sha256 ${r.sha256} (${pinned})`);
+  }
 
   const now = new Date();
   const period = currentKesPeriod(now);
@@ -114,7 +126,7 @@ async function main(): Promise<number> {
     boxReport.log(`the pool on ${backend === "aws" ? "AWS (servers the kit creates)" : "the operator's own servers (stakepool:backend ssh)"}`);
     let box: Box | undefined;
     try {
-      box = await Box.create(path.join(dir, backend), backend, image, now, inputs, releasesDir, (line) => boxReport.log(line));
+      box = await Box.create(path.join(dir, backend), backend, image, now, inputs, { dir: releasesDir, grafana: releases.grafana }, (line) => boxReport.log(line));
       boxes.add(box);
       if (backend === "aws") await runScenarios(box, boxReport, { node2: releases.node2, period, ...(onPoolUp ? { onPoolUp } : {}) });
       else await runOwnServerScenarios(box, boxReport);

@@ -3,14 +3,17 @@
  * the kit, reached as their provider set them up (their own login user, relay-1's sshd on 2222, no
  * instance metadata, a disk named by its serial), a first contact that refuses a server unlike the one
  * the stack declares before anything reaches it, then the same pool as on AWS: units, metrics, hot keys,
- * who reaches what, and a second `pulumi up` that delivers nothing. The changes during a pool's life are
- * the same commands on both backends; the AWS box runs them.
+ * who reaches what, and a second `pulumi up` that delivers nothing. This pool also runs the monitoring host
+ * and the Mithril signer: the monitoring host scrapes every guest and its alerts leave over HTTPS, the
+ * signer reaches its aggregator only through the relay's proxy. The changes during a pool's life are the
+ * same commands on both backends; the AWS box runs them.
  */
 import { DATA_MOUNT } from "../components/node/paths";
 import { IMDS_ADDRESS } from "./network";
 import { OWN_SERVER_MEMORY_GIB, OWN_SERVER_USER } from "./backends";
 import type { Box } from "./box";
 import { bootPool, HOT_KEYS_ON_CORE, keysCheck, metricsCheck, METRICS_SERVED, probeChecks, ran, unitsCheck, UNITS_ACTIVE, waitPoolRunning } from "./checks";
+import { ALERTS_REACH_OPERATOR, alertsCheck, GRAFANA_THROUGH_TUNNEL, grafanaCheck, SCRAPES_EVERY_GUEST, scrapesCheck, SIGNER_THROUGH_PROXY, signerCheck } from "./checks-monitoring";
 import type { BoxServer } from "./pool";
 import type { Report } from "./report";
 import { readFileSync } from "node:fs";
@@ -23,19 +26,18 @@ function declaring(servers: readonly BoxServer[], name: string, memoryGiB: numbe
 
 export async function runOwnServerScenarios(box: Box, report: Report): Promise<void> {
   const { model } = box.pool;
-  const core = model.core.name;
   const relays = model.relays.map((r) => r.name);
   const servers = box.inputs.servers!;
 
   // --- the servers, as their provider hands them over ----------------------------------------------
-  report.log(`booting every server as its provider hands it over (login ${OWN_SERVER_USER}, its host key, ${OWN_SERVER_MEMORY_GIB} GiB, relay-1's sshd on 2222; no user data of the kit, no instance metadata), 1 vCPU, TCG`);
+  report.log(`booting every server as its provider hands it over (login ${OWN_SERVER_USER}, its host key, ${OWN_SERVER_MEMORY_GIB} GiB for the node servers, relay-1's sshd on 2222; no user data of the kit, no instance metadata), 1 vCPU, TCG`);
   const reachable = await bootPool(box, report);
 
   // --- first contact refuses a server unlike the declared one, before anything reaches it -----------
   // The relay: the core is reached through it, so the whole deployment waits for it.
   const wrong = relays[0]!;
   const overstated = OWN_SERVER_MEMORY_GIB * 2;
-  await report.check(`first contact: ${wrong} declared with ${overstated} GiB (it has ${OWN_SERVER_MEMORY_GIB}) is refused with the reason; nothing reaches it, nor the core behind it`, async () => {
+  await report.check(`first contact: ${wrong} declared with ${overstated} GiB (it has ${OWN_SERVER_MEMORY_GIB}) is refused with the reason; nothing reaches it, nor the hosts behind it`, async () => {
     const attempt = await box.deploy({ servers: declaring(servers, wrong, overstated) });
     const problems: string[] = [];
     const check = attempt.runs.find((r) => r.key === `${wrong}/up`);
@@ -44,7 +46,7 @@ export async function runOwnServerScenarios(box: Box, report: Report): Promise<v
     else if (!said.includes("memoryGiB") || !said.includes(`${overstated} GiB`)) problems.push(`${wrong}/up failed without naming memoryGiB: ${said}`);
     const ranAnyway = attempt.runs.filter((r) => r.key !== `${wrong}/up` && r.outcome !== "skipped").map((r) => `${r.key}: ${r.outcome}`);
     if (ranAnyway.length > 0) problems.push(`commands that were not held back: ${ranAnyway.join(", ")}`);
-    for (const name of [wrong, core]) {
+    for (const name of [wrong, ...model.hosts.filter((h) => h.role !== "relay").map((h) => h.name)]) {
       const untouched = await box.mustSh(name, `ls -d /etc/stakepool ${DATA_MOUNT} 2>/dev/null; nft list tables 2>/dev/null | grep -c stakepool || true; getent passwd cardano || true`);
       if (untouched.trim() !== "0") problems.push(`${name} was changed: ${untouched.trim().replace(/\n/g, " | ")}`);
     }
@@ -70,6 +72,7 @@ export async function runOwnServerScenarios(box: Box, report: Report): Promise<v
         const facts: string[] = [];
         await Promise.all(
           servers.map(async (server) => {
+            if (server.dataDevice === undefined) return;
             const out = await box.mustSh(server.name, `readlink -f ${server.dataDevice}; findmnt -n -o SOURCE,FSTYPE ${DATA_MOUNT}`);
             const [device, mount] = out.trim().split("\n");
             const [source, fstype] = (mount ?? "").split(/\s+/);
@@ -78,12 +81,17 @@ export async function runOwnServerScenarios(box: Box, report: Report): Promise<v
           }),
         );
         const log = readFileSync(path.join(box.dir, "services.log"), "utf8").split("\n");
-        const asked = log.filter((line) => line.includes(` ${IMDS_ADDRESS}/`));
+        const asked = log.filter((line) => line.includes(`://${IMDS_ADDRESS}/`));
         if (asked.length > 0) problems.push(`instance metadata was asked for ${asked.length} times: ${asked.slice(0, 3).join(" | ")}`);
         facts.push(`requests for instance metadata: ${asked.length}`);
         return { problems, facts: facts.sort() };
       },
     ],
+    // The monitoring host and the signer (this box's pool runs both; e2e/checks-monitoring.ts).
+    [SCRAPES_EVERY_GUEST, () => scrapesCheck(box)],
+    [GRAFANA_THROUGH_TUNNEL, () => grafanaCheck(box)],
+    [ALERTS_REACH_OPERATOR, () => alertsCheck(box)],
+    [SIGNER_THROUGH_PROXY, () => signerCheck(box)],
     [
       `sshd lets in only each server's own login user (${OWN_SERVER_USER}), on the server's own port`,
       async () => {

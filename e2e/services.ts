@@ -11,14 +11,23 @@
  *
  *   services.ts <state file>
  *
- * The state file (JSON: { imds, tags: { <address>: { <key>: <value> } }, releasesDir, log }) is read at every
- * request, so the harness can change it while the guests run. Every request is appended to `log`.
+ * - HTTPS on 443 (with the box's certificate, e2e/tls.ts), by the address a request came to:
+ *   - 192.0.2.80, the same release downloads (Grafana's, whose install script takes https only);
+ *   - 192.0.2.44, a stand-in Mithril aggregator for the signer: GET <path>/epoch-settings gives the epoch,
+ *     POST <path>/register-signer records the registration; each logged with the address it came from;
+ *   - 192.0.2.99, the operator's alert endpoints: POST /alerts (Alertmanager's webhook) and POST
+ *     /heartbeat (the dead-man service), each logged with the alert names it carried.
+ *
+ * The state file (JSON: { imds, tags: { <address>: { <key>: <value> } }, releasesDir, log, tls?, epoch })
+ * is read at every request, so the harness can change it while the guests run. Every request is appended
+ * to `log`.
  */
 import { appendFileSync, createReadStream, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { IMDS_ADDRESS, RELEASES_ADDRESS } from "./network";
+import { AGGREGATOR_ADDRESS, HOOKS_ADDRESS, IMDS_ADDRESS, RELEASES_ADDRESS } from "./network";
 
 export interface ServicesState {
   /** Whether IMDS answers at all: EC2 instances have it, an operator's own servers do not. */
@@ -26,20 +35,54 @@ export interface ServicesState {
   readonly tags: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly releasesDir: string;
   readonly log: string;
+  /** The box's server certificate and key (PEM files): HTTPS on 443 when given. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** The epoch the stand-in aggregator announces. */
+  readonly epoch: number;
+}
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    req.on("end", () => resolve(text));
+  });
+}
+
+/** The alert names in an Alertmanager webhook body (its `alerts[].labels.alertname`). */
+function alertNames(text: string): string {
+  try {
+    const names = ((JSON.parse(text) as { alerts?: { labels?: { alertname?: string } }[] }).alerts ?? []).map((a) => a.labels?.alertname ?? "?");
+    return [...new Set(names)].sort().join(",");
+  } catch {
+    return "unreadable";
+  }
 }
 
 function main(stateFile: string): void {
   const tokens = new Map<string, string>();
-  const server = createServer((req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, scheme: "http" | "https"): Promise<void> => {
     const state = JSON.parse(readFileSync(stateFile, "utf8")) as ServicesState;
     const local = (req.socket.localAddress ?? "").replace(/^::ffff:/, "");
     const source = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
     const url = (req.url ?? "/").split("?")[0]!;
-    const answer = (status: number, body: string) => {
-      appendFileSync(state.log, `${new Date().toISOString()} ${source} ${req.method} ${local}${url} ${status}\n`);
-      res.writeHead(status, { "Content-Type": "text/plain" });
-      res.end(body);
+    const answer = (status: number, text: string, note = "", type = "text/plain") => {
+      appendFileSync(state.log, `${new Date().toISOString()} ${source} ${req.method} ${scheme}://${local}${url} ${status}${note}\n`);
+      res.writeHead(status, { "Content-Type": type });
+      res.end(text);
     };
+    if (scheme === "https" && local === AGGREGATOR_ADDRESS) {
+      if (req.method === "GET" && url.endsWith("/epoch-settings")) return answer(200, JSON.stringify({ epoch: state.epoch }), ` epoch ${state.epoch}`, "application/json");
+      if (req.method === "POST" && url.endsWith("/register-signer")) {
+        const registration = await body(req);
+        return answer(201, "", ` registered ${registration.replace(/\s+/g, "")}`);
+      }
+      return answer(404, "not found\n");
+    }
+    if (scheme === "https" && local === HOOKS_ADDRESS) {
+      if (req.method === "POST" && (url === "/alerts" || url === "/heartbeat")) return answer(200, "ok\n", ` alerts=${alertNames(await body(req))}`);
+      return answer(404, "not found\n");
+    }
     if (local === IMDS_ADDRESS) {
       // Not a cloud server: nothing answers there (logged, so the box can tell whether anyone asked).
       if (!state.imds) return answer(404, "no instance metadata here\n");
@@ -62,7 +105,7 @@ function main(stateFile: string): void {
       if (!file.startsWith(state.releasesDir + path.sep)) return answer(403, "forbidden\n");
       try {
         const size = statSync(file).size;
-        appendFileSync(state.log, `${new Date().toISOString()} ${source} GET ${local}${url} 200 ${size} bytes\n`);
+        appendFileSync(state.log, `${new Date().toISOString()} ${source} GET ${scheme}://${local}${url} 200 ${size} bytes\n`);
         res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(size) });
         createReadStream(file).pipe(res);
         return;
@@ -71,8 +114,16 @@ function main(stateFile: string): void {
       }
     }
     return answer(404, "not found\n");
-  });
-  server.listen(80, "0.0.0.0", () => process.stdout.write("ready\n"));
+  };
+  const state = JSON.parse(readFileSync(stateFile, "utf8")) as ServicesState;
+  const plain = createServer((req, res) => void handle(req, res, "http"));
+  const servers: { server: { listen: (port: number, host: string, ready: () => void) => unknown }; port: number }[] = [{ server: plain, port: 80 }];
+  if (state.tls) {
+    const tls = createTlsServer({ cert: readFileSync(state.tls.certFile), key: readFileSync(state.tls.keyFile) }, (req, res) => void handle(req, res, "https"));
+    servers.push({ server: tls, port: 443 });
+  }
+  let listening = 0;
+  for (const { server, port } of servers) server.listen(port, "0.0.0.0", () => ++listening === servers.length && process.stdout.write("ready\n"));
 }
 
 if (require.main === module) main(process.argv[2] ?? "");

@@ -14,6 +14,7 @@
  * (remote/connection.go), up to the kit's dialErrorLimit, each dial bounded by its perDialTimeout
  * (components/delivery/deliver.ts); a command that started and failed is never run again.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { connectionArgs } from "../components/delivery/deliver";
@@ -128,6 +129,27 @@ export class Ssh {
   /** Runs a shell command as root on a host (the operator's checks). */
   sudo(name: string, script: string, timeoutMs = 120_000): Promise<CommandResult> {
     return this.run(name, "sudo -n bash -s", { stdin: script, timeoutMs });
+  }
+
+  /**
+   * Opens a local forward from the admin's side (`127.0.0.1:<localPort>`) to `<remote>` as the host sees
+   * it, on the same route as every other connection (through the jump, host keys pinned): the way the plan
+   * tells the operator to reach Grafana. Resolves, once ssh has set the forward up, with its closer.
+   */
+  async tunnel(name: string, localPort: number, remote: string): Promise<() => void> {
+    const argv = ["ip", "netns", "exec", this.wire.ns("admin"), "ssh", "-F", this.config, "-o", "ExitOnForwardFailure=yes", "-o", "ConnectTimeout=30", "-N", "-L", `127.0.0.1:${localPort}:${remote}`, this.address(name)];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    const close = () => void child.kill("SIGTERM");
+    for (let waited = 0; waited < 60_000; waited += 1000) {
+      if (child.exitCode !== null) throw new Error(`the tunnel to ${name} ended (${child.exitCode}): ${stderr.trim()}`);
+      const listening = await this.wire.exec("admin", ["sh", "-c", `ss -Htln 'sport = :${localPort}' | grep -q .`]);
+      if (listening.code === 0) return close;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    close();
+    throw new Error(`the tunnel to ${name} did not open within 60 s: ${stderr.trim()}`);
   }
 
   /** Waits until the host answers SSH with its pinned key; resolves with the seconds waited. */

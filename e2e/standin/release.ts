@@ -1,8 +1,9 @@
 /**
  * Stand-in release tarballs, laid out like the real ones so the kit's install scripts take them as they
  * are: cardano-node-<version>-linux-amd64.tar.gz (bin/cardano-node, bin/cardano-cli, share/<network>/
- * config.json and every genesis file it names) and mithril-<version>-linux-x64.tar.gz (mithril-client at
- * its top level). The node tarball also carries the stand-in's file checker under libexec/: the kit's
+ * config.json and every genesis file it names), mithril-<version>-linux-x64.tar.gz (mithril-client and
+ * mithril-signer at its top level) and Grafana's grafana-<version>.linux-amd64.tar.gz (one folder,
+ * grafana-<version>, with bin/grafana). The node tarball also carries the stand-in's file checker under libexec/: the kit's
  * rules modules transpiled with the TypeScript compiler, unchanged.
  */
 import { execFileSync } from "node:child_process";
@@ -42,11 +43,12 @@ function write(file: string, content: string, mode = 0o644): void {
   chmodSync(file, mode);
 }
 
-function tarball(dir: string, file: string): string {
+/** Tars `dir`'s content (`.`, as the node's and Mithril's releases are laid out) or one folder in it. */
+function tarball(dir: string, file: string, member = "."): string {
   mkdirSync(path.dirname(file), { recursive: true });
   // The tarball's top folder as a release has it (mkdtemp made it 0700; install-node.sh keeps its mode).
   chmodSync(dir, 0o755);
-  execFileSync("tar", ["--owner=0", "--group=0", "--numeric-owner", "-czf", file, "-C", dir, "."]);
+  execFileSync("tar", ["--owner=0", "--group=0", "--numeric-owner", "-czf", file, "-C", dir, member]);
   return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
@@ -137,11 +139,29 @@ export function mithrilRelease(version: string, network: NetworkName, releasesDi
   try {
     const client = readFileSync(path.join(__dirname, "mithril-client.py"), "utf8").replaceAll("@VERSION@", version).replaceAll("@MAGIC@", String(NETWORKS[network].magic));
     write(path.join(dir, "mithril-client"), client, 0o755);
-    write(path.join(dir, "mithril-signer"), "#!/bin/sh\necho 'STAND-IN mithril-signer: not implemented' >&2\nexit 1\n", 0o755);
+    write(path.join(dir, "mithril-signer"), readFileSync(path.join(__dirname, "mithril-signer.py"), "utf8").replaceAll("@VERSION@", version), 0o755);
     const name = MITHRIL_TARBALL_PATTERN.replaceAll("{version}", version);
     const urlPath = `/IntersectMBO/mithril/releases/download/${version}/${name}`;
     const file = path.join(releasesDir, urlPath);
     return { version, file, sha256: tarball(dir, file), urlPath };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A stand-in Grafana release: the tarball's one folder holds bin/grafana (e2e/standin/grafana.py), under
+ * the path of the kit's pinned URL (components/features/monitoring/grafana.ts GRAFANA_RELEASE).
+ */
+export function grafanaRelease(release: { readonly version: string; readonly url: string }, releasesDir: string): Tarball {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "stakepool-e2e-grafana-"));
+  try {
+    const top = path.join(dir, `grafana-${release.version}`);
+    write(path.join(top, "bin", "grafana"), readFileSync(path.join(__dirname, "grafana.py"), "utf8").replaceAll("@VERSION@", release.version), 0o755);
+    write(path.join(top, "VERSION"), `${release.version} (STAND-IN for the stakepool kit's e2e run)\n`);
+    const urlPath = new URL(release.url).pathname;
+    const file = path.join(releasesDir, urlPath);
+    return { version: release.version, file, sha256: tarball(dir, file, `grafana-${release.version}`), urlPath };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,17 +1,20 @@
 /**
  * The e2e harness's own decisions, which the box relies on to say anything about the kit: it runs the
  * kit's steps with the kit's scripts and stdin, in StakePool's order, re-runs only what changed, changes
- * nothing but the two release URLs, and judges probes by the pool's intended policy.
+ * nothing but the release URLs (and the stand-in Grafana's SHA-256), and judges probes by the pool's
+ * intended policy.
  */
 import { describe, expect, it } from "vitest";
 import { deliveryScript, deliveryStdin } from "../../components/delivery/bundle";
 import { planDeployment } from "../../components/deployment/deployment";
+import { GRAFANA_RELEASE } from "../../components/features/monitoring/grafana";
+import { GRAFANA_RELEASE_ENV } from "../../components/features/monitoring/paths";
 import { NODE_ENV_FILE } from "../../components/node/paths";
 import { applySteps, planSteps, withReleaseMirror, type PlannedStep } from "../../e2e/deploy";
 import { intended, mismatch, type Intent, type ProbeResult } from "../../e2e/probes";
 import { testPool } from "../helpers/model";
 
-const MIRROR = "http://192.0.2.80";
+const MIRROR = { releases: "http://192.0.2.80", grafana: { base: "https://192.0.2.80", sha256: "ab".repeat(32) } };
 const servers = new Map([
   ["core", "i-0core"],
   ["relay-1", "i-0relay1"],
@@ -46,9 +49,22 @@ describe("the harness runs the kit's deployment as pulumi up would", () => {
     const changed = nodeEnv(mirrored).filter((line, i) => line !== original[i]);
     expect(mirrored.delivery.files.filter((f) => f.path !== NODE_ENV_FILE)).toEqual(setup.delivery.files.filter((f) => f.path !== NODE_ENV_FILE));
     expect(changed).toEqual([
-      `MITHRIL_RELEASE_BASE_URL=${MIRROR}/IntersectMBO/mithril/releases/download`,
-      `NODE_RELEASE_BASE_URL=${MIRROR}/IntersectMBO/cardano-node/releases/download`,
+      `MITHRIL_RELEASE_BASE_URL=${MIRROR.releases}/IntersectMBO/mithril/releases/download`,
+      `NODE_RELEASE_BASE_URL=${MIRROR.releases}/IntersectMBO/cardano-node/releases/download`,
     ]);
+  });
+
+  it("gives the monitoring host's Grafana install the wire's https URL (same path) and the stand-in's SHA-256, nothing else", () => {
+    const monitored = planDeployment(testPool("preview", { relays: 1 }));
+    const step = monitored.hosts.find((d) => d.host.role === "monitor")!.steps.find((s) => s.name === "monitoring")!;
+    const release = (s: typeof step) => s.delivery.files.find((f) => f.path === GRAFANA_RELEASE_ENV)!.content.split("\n");
+    const mirrored = withReleaseMirror("monitor", step, MIRROR);
+    const changed = release(mirrored.step).filter((line, i) => line !== release(step)[i]);
+    expect(changed).toEqual([`GRAFANA_URL=https://192.0.2.80${new URL(GRAFANA_RELEASE.url).pathname}`, `GRAFANA_SHA256=${"ab".repeat(32)}`]);
+    expect(release(mirrored.step)).toContain(`GRAFANA_VERSION=${GRAFANA_RELEASE.version}`);
+    expect(mirrored.step.delivery.files.filter((f) => f.path !== GRAFANA_RELEASE_ENV)).toEqual(step.delivery.files.filter((f) => f.path !== GRAFANA_RELEASE_ENV));
+    expect(mirrored.step.delivery.apply).toEqual(step.delivery.apply);
+    expect(() => withReleaseMirror("monitor", step, { releases: MIRROR.releases })).toThrow(/no stand-in/);
   });
 
   it("chains each host's steps, and rolls the restarting steps relays first, the core last", () => {
@@ -112,6 +128,33 @@ describe("probes are judged by the pool's intended policy", () => {
     ["core", "core", 12798, "ipv4", true],
   ] as const)("%s -> %s:%i over %s: %s", (from, host, port, family, open) => {
     expect(intended(intent, from, probe(from, host, port, family))).toBe(open);
+  });
+
+  // The own servers' box: a monitoring host, and the signer's proxy on relay-1.
+  const monitored: Intent = { ...intent, monitor: "monitor", proxies: ["relay-1"] };
+  it.each([
+    ["monitor", "core", 12798, "ipv4", true],
+    ["monitor", "relay-2", 9100, "ipv4", true],
+    ["monitor", "core", 9100, "ipv6", false],
+    ["relay-1", "core", 9100, "ipv4", false],
+    ["admin", "relay-1", 12798, "ipv4", false],
+    ["core", "monitor", 9100, "ipv4", false],
+    ["monitor", "monitor", 9100, "ipv4", true],
+    ["relay-1", "monitor", 22, "ipv4", true],
+    ["admin", "monitor", 22, "ipv4", false],
+    ["outsider", "monitor", 3001, "ipv4", false],
+    ["monitor", "core", 22, "ipv4", false],
+    ["monitor", "relay-1", 22, "ipv4", false],
+    ["core", "relay-1", 3132, "ipv4", true],
+    ["core", "relay-2", 3132, "ipv4", false],
+    ["monitor", "relay-1", 3132, "ipv4", false],
+    ["core", "relay-1", 3132, "ipv6", false],
+  ] as const)("with a monitoring host and a proxy: %s -> %s:%i over %s: %s", (from, host, port, family, open) => {
+    expect(intended(monitored, from, probe(from, host, port, family))).toBe(open);
+  });
+
+  it("without a monitoring host or a signer, no one but the host reaches the metrics ports or the proxy's", () => {
+    for (const port of [12798, 9100, 3132]) for (const from of ["core", "relay-1", "admin", "outsider"]) expect(intended(intent, from, probe(from, "relay-2", port))).toBe(false);
   });
 
   it("a closed port must be dropped, not refused", () => {
