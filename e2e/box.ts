@@ -219,6 +219,7 @@ export class Box {
     const id = instanceId();
     const hostKey = this.hostKeys.get(name)!;
     this.serverIds.set(name, this.backend === "aws" ? id : hostKey.publicKey);
+    this.ssh.freshConnections();
     await guest.prepare(seedFor(this.backend, this.pool.model, host, hostKey, this.inputs.adminKey, id, this.internet()));
     guest.start();
     this.log(`${name}: server ${id} booting (root ${path.basename(guest.rootImage)}, data disk ${guest.spec.diskSerial}, ${guest.spec.memoryMiB} MiB)`);
@@ -334,6 +335,7 @@ export class Box {
   }
 
   async teardown(): Promise<void> {
+    await this.ssh.closeShared().catch(() => undefined);
     for (const guest of this.guestList) guest.kill();
     await Promise.all(this.guestList.map((g) => g.waitExit()));
     this.services?.kill("SIGKILL");

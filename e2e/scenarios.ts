@@ -250,6 +250,8 @@ export async function runScenarios(box: Box, report: Report, extra: Extra): Prom
     await must(["ip", "-n", ns, "addr", "del", `${ADMIN.ipv4}/${ADMIN.prefix}`, "dev", "eth0"]);
     await must(["ip", "-n", ns, "addr", "add", `${moved}/${ADMIN.prefix}`, "dev", "eth0"]);
     await must(["ip", "-n", ns, "route", "replace", "default", "via", ADMIN.router]);
+    // Every connection from here on is made from the new address.
+    box.ssh.freshConnections();
     // `pulumi up` with the new adminCidrs: the relays' tags change in place first, then the deliveries dial
     // until the relays' admin-sync has copied the new network into their firewalls.
     const started = Date.now();

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** A delivery: dial again as pulumi-command does when the connection cannot be made; told of each retry. */
   readonly redial?: (attempt: number, why: string) => void;
+  /** A new connection even for the operator's checks (whether a host can be reached at all). */
+  readonly fresh?: boolean;
 }
 
 export interface SshHost {
@@ -48,6 +50,8 @@ export interface SshHost {
 export class Ssh {
   private readonly config: string;
   private readonly hosts = new Map<string, SshHost>();
+  /** Names the shared connections; a new generation never reuses an older one's (see freshConnections). */
+  private generation = 0;
 
   constructor(private readonly wire: Wire, private readonly dir: string, private readonly identity: string) {
     this.config = path.join(dir, "ssh_config");
@@ -108,10 +112,14 @@ export class Ssh {
     // "Authenticated to", which tells a failed dial from a command that ran. (Not -v: ProxyJump would
     // pass it on to the jump's ssh, whose messages would then reach stderr.)
     const patience = options.redial ? [] : ["-o", "ConnectTimeout=30"];
+    // The operator's checks share one connection per host (OpenSSH multiplexing): under TCG each new
+    // handshake costs the guest, and the jump, a second or two of CPU. Deliveries never share: each is one
+    // new connection, as pulumi-command makes it; nor does a check of whether a host can be reached.
+    const shared = options.redial || options.fresh ? [] : ["-o", "ControlMaster=auto", "-o", `ControlPath=${this.controlPath()}`, "-o", "ControlPersist=30"];
     try {
       for (let attempt = 1; ; attempt++) {
         rmSync(log, { force: true });
-        const argv = ["ssh", "-F", this.config, "-o", "LogLevel=VERBOSE", ...patience, "-E", log, "-T", this.address(name), command];
+        const argv = ["ssh", "-F", this.config, "-o", "LogLevel=VERBOSE", ...patience, ...shared, "-E", log, "-T", this.address(name), command];
         const result = await this.wire.exec("admin", argv, { input: options.stdin ?? "", timeoutMs: options.timeoutMs ?? 600_000 });
         const trace = existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
         const dialled = trace.some((l) => l.startsWith("Authenticated to"));
@@ -124,6 +132,23 @@ export class Ssh {
     } finally {
       rmSync(log, { force: true });
     }
+  }
+
+  private controlPath(): string {
+    return path.join(this.dir, `cm-${this.generation}-%C`);
+  }
+
+  /**
+   * From now on the checks open new shared connections: after a server was replaced or the operator's
+   * address changed, an older shared connection must not stand in for reaching the host again.
+   */
+  freshConnections(): void {
+    this.generation++;
+  }
+
+  /** Ends every shared connection (their processes outlive the commands by ControlPersist). */
+  async closeShared(): Promise<void> {
+    await this.wire.exec("admin", ["pkill", "-f", `ControlPath=${path.join(this.dir, "cm-")}`]);
   }
 
   /** Runs a shell command as root on a host (the operator's checks). */
@@ -157,7 +182,7 @@ export class Ssh {
     const deadline = Date.now() + timeoutMs;
     let last: CommandResult | undefined;
     while (Date.now() < deadline) {
-      last = await this.run(name, "true", { timeoutMs: 30_000 });
+      last = await this.run(name, "true", { timeoutMs: 30_000, fresh: true });
       if (last.code === 0) return;
       await new Promise((r) => setTimeout(r, 3000));
     }

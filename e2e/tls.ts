@@ -2,7 +2,7 @@
  * The box's stand-in for the Internet's public certificate authorities: a CA made for this run (openssl)
  * and one server certificate it signs for every HTTPS name and address on the wire (the release
  * downloads, the Mithril aggregator, the operator's alert endpoints). A server trusts the CA the way a
- * provider's image trusts the public ones (the own servers' first boot installs it: e2e/backends.ts), so
+ * provider's image trusts the public ones (the own servers' first boot adds it to the system's bundle: e2e/backends.ts), so
  * the kit's downloads, the signer's TLS through the proxy and Alertmanager's webhooks are verified as they
  * are in production, never with verification turned off.
  */
