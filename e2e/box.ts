@@ -181,7 +181,7 @@ export class Box {
       releasesDir: this.releasesDir,
       log: path.join(this.dir, "services.log"),
       ...(this.tls === undefined ? {} : { tls: { certFile: this.tls.certFile, keyFile: this.tls.keyFile } }),
-      epoch: previewEpoch(this.now),
+      epoch: this.aggregatorEpoch,
     };
     writeFileSync(this.stateFile, JSON.stringify(state, null, 2));
   }
@@ -223,6 +223,11 @@ export class Box {
     await guest.prepare(seedFor(this.backend, this.pool.model, host, hostKey, this.inputs.adminKey, id, this.internet()));
     guest.start();
     this.log(`${name}: server ${id} booting (root ${path.basename(guest.rootImage)}, data disk ${guest.spec.diskSerial}, ${guest.spec.memoryMiB} MiB)`);
+  }
+
+  /** The epoch the stand-in aggregator announces (fixed for the run: at the box's `now`). */
+  get aggregatorEpoch(): number {
+    return previewEpoch(this.now);
   }
 
   /** What a server gets from the Internet that the wire gives instead: the trusted CA, the aggregator's name. */

@@ -12,7 +12,7 @@ import { GRAFANA_RELEASE } from "../components/features/monitoring/grafana";
 import { ALERTMANAGER_PORT, GRAFANA_PORT, LOOPBACK, PROMETHEUS_PORT } from "../components/features/monitoring/ports";
 import { runsNode } from "../components/model/pool";
 import { METRICS_PORT, MITHRIL_PROXY_PORT, MITHRIL_SIGNER_METRICS_PORT, NETWORKS, NODE_EXPORTER_PORT } from "../components/networks/networks";
-import { previewEpoch, type Box } from "./box";
+import type { Box } from "./box";
 import type { CheckResult } from "./checks";
 import { AGGREGATOR_ADDRESS, HOOKS_ADDRESS, RELEASES_ADDRESS } from "./network";
 import { NETWORK } from "./pool";
@@ -163,7 +163,7 @@ export async function signerCheck(box: Box): Promise<CheckResult> {
   const core = model.core.name;
   const relay = model.relays[0]!;
   const aggregator = aggregatorDestination(NETWORKS[NETWORK]);
-  const epoch = previewEpoch(new Date());
+  const epoch = box.aggregatorEpoch;
   const registered = (line: string) => line.includes(` POST https://${AGGREGATOR_ADDRESS}/`) && line.includes("/register-signer 201");
   const log = await until(4 * 60_000, () => {
     const lines = servicesLog(box);

@@ -25,7 +25,8 @@ export const APPLY_SIGNER = SIGNER_APPLY_SCRIPT;
  * stopped. Restarted only when it runs: a signer still waiting for the node starts with the new keys anyway.
  * Not `systemctl try-restart`: on the first deployment the keys step runs before the signer's step has
  * installed its unit, and try-restart of a unit systemd does not know fails ("Unit mithril-signer.service
- * not found", exit 5: seen in the e2e box), stopping the core's rollout; `is-active` is just false there.
+ * not found", exit 5, systemctl(1) EXIT STATUS "no such unit": seen in the e2e box), stopping the core's
+ * rollout; `is-active` is just false there (exit 3 or 4, which `if` reads as not running).
  */
 export const RESTART_SIGNER_IF_RUNNING = `if systemctl is-active --quiet ${SIGNER_UNIT}; then systemctl restart ${SIGNER_UNIT}; fi`;
 

@@ -67,11 +67,12 @@ export function renderSignerService(input: MithrilSignerInput): string {
     "ProtectSystem=strict",
     // Reads the chain database and the keys; writes only its stores. Connecting to the node's socket
     // needs no write access to the mount (the kernel checks the socket's own permissions).
-    // "-": the folder may not exist yet. systemd 252 checks every ReadWritePaths= path while it sets up
-    // the mount namespace of each of the unit's processes, the "+" ExecStartPre that makes the folder
-    // included, and fails the start ("Failed to set up mount namespacing: ...: No such file or directory",
-    // status 226/NAMESPACE: seen in the e2e box on Debian 12). With "-" the ExecStartPre runs, makes it,
-    // and the signer's own namespace then has it writable.
+    // "-": the folder may not exist yet. systemd.exec(5), ReadWritePaths=: a path prefixed with "-" is
+    // ignored when it does not exist; without it, a missing path fails the start. systemd 252 checks the
+    // path for each of the unit's processes, the "+" ExecStartPre that makes the folder included, and
+    // fails with 226/NAMESPACE ("Failed to set up mount namespacing: ...: No such file or directory": seen
+    // in the e2e box on Debian 12). With "-" the ExecStartPre runs and makes it, and the signer's own
+    // namespace then has it writable.
     `ReadWritePaths=-${SIGNER_STORES_DIR}`,
     ...PROTECTED_HOST,
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
