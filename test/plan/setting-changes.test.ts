@@ -75,7 +75,10 @@ const CHANGES: readonly SettingChange[] = [
  */
 const MAY_LOSE_DATA = new Set(["relays", "availabilityZones", "hostZones", "dnsZone", "metadata", "metadataBucket", "hostMetadata"]);
 
-const STACKS = ["preview", "preprod", "mainnet", "ssh-example"] as const;
+// Not preprod: its committed stack is preview's with another network and pool name (the change report
+// reads no network fact but mainnet's protections), and its ~35 plans cost CI a minute of CPU.
+// test/plan/plan-check.test.ts still checks preprod's whole plan.
+const STACKS = ["preview", "mainnet", "ssh-example"] as const;
 const project = readProject(ROOT);
 
 /**
