@@ -1,5 +1,7 @@
 /** Helpers to run the plan in a child process (one Pulumi program run per process). */
 import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { RawConfig } from "../../components/config/read";
@@ -30,6 +32,42 @@ export async function planWith(stack: string, config: RawConfig, now?: string): 
     env: { ...process.env, ...(now ? { STAKEPOOL_NOW: now } : {}) },
   });
   return JSON.parse(stdout) as PlanFiles;
+}
+
+/**
+ * Plans every config of one stack, in `processes` child processes each running its share one after
+ * another (test/helpers/plan-batch-runner.ts: the same plans as planWith's, without loading the
+ * dependencies once per plan). Results in the order of `configs`; a failed plan fails the call, naming it.
+ */
+export async function planEach(stack: string, configs: readonly RawConfig[], options: { labels?: readonly string[]; processes?: number } = {}): Promise<PlanFiles[]> {
+  const processes = options.processes ?? 2;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "plan-each-"));
+  try {
+    const shares = Array.from({ length: Math.min(processes, configs.length) }, (_, p) => configs.map((_, i) => i).filter((i) => i % processes === p));
+    await Promise.all(
+      shares.map(async (indices, p) => {
+        const share = path.join(dir, `share-${p}`);
+        writeFileSync(`${share}.json`, JSON.stringify(indices.map((i) => ({ values: configs[i]!.values, secretKeys: [...configs[i]!.secretKeys] }))));
+        mkdirSync(share);
+        try {
+          await run(TSX, [path.join(ROOT, "test/helpers/plan-batch-runner.ts"), stack, `${share}.json`, share], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+        } catch (error) {
+          const stderr = String((error as { stderr?: string }).stderr ?? error);
+          const failed = /^plan (\d+) failed/m.exec(stderr);
+          const index = failed ? indices[Number(failed[1])]! : undefined;
+          const which = index === undefined ? "a config" : (options.labels?.[index] ?? `config ${index}`);
+          throw new Error(`${stack}: the plan of ${which} failed:\n${stderr}`, { cause: error });
+        }
+      }),
+    );
+    return configs.map((_, i) => {
+      const p = i % processes;
+      const position = shares[p]!.indexOf(i);
+      return JSON.parse(readFileSync(path.join(dir, `share-${p}`, `${position}.json`), "utf8")) as PlanFiles;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the plan and expects it to fail; returns what it printed. */

@@ -13,7 +13,7 @@ import { readProject, readStackConfig } from "../../cli/plan/stack-file";
 import type { RawConfig } from "../../components/config/read";
 import { SETTINGS } from "../../components/config/settings";
 import { AWS_ONLY_SETTINGS } from "../../components/backends/ssh/placement";
-import { planWith, ROOT, type PlanFiles } from "../helpers/plan";
+import { planEach, ROOT, type PlanFiles } from "../helpers/plan";
 
 type Value = string | number | boolean | readonly unknown[] | Readonly<Record<string, string>>;
 
@@ -76,7 +76,7 @@ const CHANGES: readonly SettingChange[] = [
 const MAY_LOSE_DATA = new Set(["relays", "availabilityZones", "hostZones", "dnsZone", "metadata", "metadataBucket", "hostMetadata"]);
 
 // Not preprod: its committed stack is preview's with another network and pool name (the change report
-// reads no network fact but mainnet's protections), and its ~35 plans cost CI a minute of CPU.
+// reads no network fact but mainnet's protections): its ~35 plans would prove nothing preview's do not.
 // test/plan/plan-check.test.ts still checks preprod's whole plan.
 const STACKS = ["preview", "mainnet", "ssh-example"] as const;
 const project = readProject(ROOT);
@@ -116,20 +116,6 @@ function configWith(stack: string, change?: SettingChange): RawConfig {
   return { values: { ...base.values, [`stakepool:${change.setting}`]: text }, secretKeys: base.secretKeys };
 }
 
-/** Runs plans two at a time (the machine has two cores). */
-async function inPairs<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]!);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
-
 function reportOf(before: PlanFiles, after: PlanFiles): ChangeReport {
   const resources = (files: PlanFiles) => JSON.parse(files["resources.json"]!) as PlannedResource[];
   return compareRuns(resources(before), resources(after), changeContextOf(after["deployment.json"]!));
@@ -162,12 +148,9 @@ describe("every setting changed on its own", () => {
   for (const stack of STACKS) {
     it(`from the committed ${stack} stack: no data lost and no two hosts down at once, except as the README says`, async () => {
       const changes = stack === "ssh-example" ? sshChanges() : CHANGES.filter((c) => !c.only || c.only.includes(stack));
-      const [base, ...changed] = await inPairs([undefined, ...changes], async (change) => {
-        try {
-          return await planWith(stack, configWith(stack, change));
-        } catch (error) {
-          throw new Error(`${stack}, ${change ? `${change.setting} = ${JSON.stringify(change.value)}` : "base"}: the plan failed: ${String(error)}`, { cause: error });
-        }
+      // Config 0 is the committed stack, config i the change i - 1.
+      const [base, ...changed] = await planEach(stack, [configWith(stack), ...changes.map((change) => configWith(stack, change))], {
+        labels: ["the committed stack", ...changes.map((change) => `${change.setting} = ${JSON.stringify(change.value)}`)],
       });
       const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
       changes.forEach((change, i) => {
@@ -193,7 +176,7 @@ describe("every setting changed on its own", () => {
         if (report.dataLoss) expect(md).toContain("**This change replaces or deletes chain data or an address registered on chain.**");
         if (report.restarts.length > 1) expect(md).toContain(`Node restarts roll one host at a time, each waiting until the node before it stayed up: ${report.restarts.join(", then ")}.`);
       });
-      // About 35 plans a stack, two at a time: a minute alone on two cores, more when the machine is busy.
+      // About 35 plans a stack, in two processes (test/helpers/plan-batch-runner.ts).
     }, 600_000);
   }
 });
