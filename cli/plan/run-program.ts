@@ -129,7 +129,9 @@ export interface RunOptions {
 
 /**
  * Runs the program once. The Pulumi runtime is process-global: call this once per process (the plan
- * CLI) or once per test file (vitest isolates files).
+ * CLI) or once per test file (vitest isolates files). test/helpers/plan-batch-runner.ts calls it again in
+ * one process only after dropping the repository's modules from the require cache (index.ts runs at load);
+ * test/plan/plan-batch.test.ts holds those plans equal to plans in their own processes.
  */
 export async function runProgram(run: RunOptions): Promise<ProgramRun> {
   process.env[PLAN_ENV] = "1";

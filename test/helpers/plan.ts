@@ -1,4 +1,7 @@
-/** Helpers to run the plan in a child process (one Pulumi program run per process). */
+/**
+ * Helpers to run the plan in child processes: one plan per process (planWith, planCli), or a share of
+ * many plans per process with every module of the repository loaded afresh for each (planEach).
+ */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
