@@ -6,10 +6,14 @@
  *
  * Each plan runs as it would in a new process, except for the dependencies' code: before each plan every
  * module of this repository is dropped from the require cache and the plan's entry is required afresh, so
- * the program (`index.ts`, which runs at load), the kit's modules and their module-level state are new;
- * `@pulumi/pulumi`'s runtime state is replaced by `pulumi.runtime.setMocks` at the start of every run
- * (cli/plan/run-program.ts). test/plan/plan-batch.test.ts holds plans from here byte-identical to the same
- * plans in their own processes.
+ * the program (`index.ts`, which runs at load), the kit's modules and their module-level state are new
+ * (Node's modules documentation, `require.cache`: a deleted key makes the next require load the module
+ * again). `@pulumi/pulumi`'s runtime state is replaced at the start of every run (cli/plan/run-program.ts):
+ * `runtime.setMocks` calls `settings.setMockOptions`, whose `resetOptions` clears the stack resource, the
+ * monitor, the feature flags, the leak candidates and the error count (pulumi `sdk/nodejs/runtime/
+ * settings.ts`), and `runtime.setAllConfig` replaces the whole config, not merges (`config.ts`
+ * `persistConfig`). test/plan/plan-batch.test.ts holds plans from here byte-identical to the same plans in
+ * their own processes.
  *
  * usage: tsx test/helpers/plan-batch-runner.ts <stack> <configs JSON file> <out dir>
  * The configs file is `[{ "values": {...}, "secretKeys": [...] }, ...]`. The first plan that fails ends the
